@@ -1,0 +1,52 @@
+// One build for every bundle: the CLI, the sandbox worker, the extension and the webview.
+// Usage: node scripts/build.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const dist = join(root, 'dist');
+const production = process.argv.includes('--production');
+mkdirSync(dist, { recursive: true });
+
+// quickjs-emscripten's ESM builds read import.meta.url, which is empty in CommonJS output.
+const importMetaShim = {
+  define: { 'import.meta.url': '__import_meta_url' },
+  banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
+};
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  ...importMetaShim,
+};
+
+const builds = [
+  { entryPoints: { cli: 'src/cli.ts' }, ...node, banner: { js: '#!/usr/bin/env node\n' + importMetaShim.banner.js } },
+  { entryPoints: { sandboxWorker: 'src/rlm/sandbox/sandboxWorker.ts' }, ...node },
+  { entryPoints: { extension: 'src/extension.ts' }, ...node, external: ['vscode'] },
+  { entryPoints: { webview: 'src/webview/ui/main.ts' }, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: production, logLevel: 'warning' },
+].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(join(root, p))));
+
+for (const b of builds) await esbuild.build({ ...b, absWorkingDir: root, outdir: dist });
+if (existsSync(join(dist, 'cli.js'))) chmodSync(join(dist, 'cli.js'), 0o755);
+
+// Wasm files the bundles load at run time, next to them in dist/.
+const copy = (from, to) => { mkdirSync(dirname(to), { recursive: true }); cpSync(from, to); };
+copy(require.resolve('@jitl/quickjs-ng-wasmfile-release-sync/wasm'), join(dist, 'emscripten-module.wasm'));
+copy(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
+const grammars = join(dist, 'grammars');
+cpSync(join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'), grammars, {
+  recursive: true,
+  filter: (p) => !p.endsWith('.js') && !p.endsWith('tree-sitter.wasm'),
+});
+for (const extra of ['c']) copy(join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', `tree-sitter-${extra}.wasm`), join(grammars, `tree-sitter-${extra}.wasm`));
+console.log(`built ${builds.length} bundles into dist/`);

@@ -1,0 +1,90 @@
+// One small interface for every language model the engine talks to.
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  /** Overrides the client's default model for this request. */
+  model?: string;
+  maxOutputTokens?: number;
+  temperature?: number;
+  /** Cancels the request (and any retry wait) promptly. */
+  signal?: AbortSignal;
+  /** Called with text as it streams in, when the client streams. */
+  onText?: (delta: string) => void;
+}
+
+export interface ChatResponse {
+  text: string;
+  usage: TokenUsage;
+  model: string;
+  finishReason?: string;
+}
+
+export interface ModelClient {
+  /** 'openai' | 'ollama' | 'vscode' | 'scripted' ... */
+  readonly provider: string;
+  /** Default model name. */
+  readonly model: string;
+  chat(request: ChatRequest): Promise<ChatResponse>;
+}
+
+export type ModelErrorKind =
+  | 'auth' // 401/403: key missing or wrong
+  | 'not_found' // 404: model or endpoint unknown
+  | 'rate_limit' // 429
+  | 'server' // 5xx
+  | 'network' // connection refused/reset/dropped
+  | 'timeout' // per-request timeout
+  | 'aborted' // the caller's signal
+  | 'bad_request' // 400 and other 4xx
+  | 'bad_response'; // unparseable body
+
+/** A model failure with a message a user can act on. Never contains an API key. */
+export class ModelError extends Error {
+  constructor(
+    message: string,
+    readonly kind: ModelErrorKind,
+    readonly status?: number,
+    /** Seconds the server asked us to wait (Retry-After), when given. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ModelError';
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'rate_limit' || this.kind === 'server' || this.kind === 'network' || this.kind === 'timeout';
+  }
+}
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (default 4). */
+  maxRetries: number;
+  /** First backoff delay (default 500 ms), doubled each time with jitter. */
+  baseDelayMs: number;
+  /** Cap for one backoff wait, including Retry-After (default 30 s). */
+  maxDelayMs: number;
+}
+
+export interface ClientOptions {
+  model: string;
+  /** OpenAI-compatible base URL (…/v1) or Ollama host. */
+  baseUrl?: string;
+  apiKey?: string;
+  /** Per-request timeout (default 120 s). */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Stream replies (default true for the root model). */
+  stream?: boolean;
+  /** Extra headers (e.g. Azure api-key). */
+  headers?: Record<string, string>;
+}
