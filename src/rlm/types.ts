@@ -1,0 +1,80 @@
+// The engine's public API: what the CLI, the VS Code extension and the tests call.
+import type { TrajectoryEvent, StopReason, Citation } from './events';
+import type { ModelClient, TokenUsage } from './models/types';
+import type { WorkspaceSpec } from '../workspace/types';
+
+export interface RlmLimits {
+  /** Root-model turns per run (default 20). */
+  maxIterations: number;
+  /** rlm_query nesting; at the limit rlm_query degrades to llm_query (default 2). */
+  maxDepth: number;
+  /** Sub-calls (llm_query + rlm_query, all depths) per run (default 200). */
+  maxSubCalls: number;
+  /** Input tokens over the whole run, all models (default 4,000,000). */
+  maxInputTokens: number;
+  /** Output tokens over the whole run (default 400,000). */
+  maxOutputTokens: number;
+  /** Wall time for the whole run (default 15 min). */
+  timeoutMs: number;
+  /** Consecutive turns whose code failed, or model errors in a row, before giving up (default 5). */
+  maxConsecutiveErrors: number;
+  /** Sub-calls in flight at once, shared by the whole run tree (default 8). */
+  concurrency: number;
+  /** Wall time per code block, excluding waits on sub-calls (default 30 s). */
+  blockTimeoutMs: number;
+  /** Sandbox heap (default 256 MiB). */
+  memoryLimitMb: number;
+  /** Printed output the model sees per turn, characters; head and tail are kept (default 12,000). */
+  maxOutputChars: number;
+}
+
+export const DEFAULT_LIMITS: RlmLimits = {
+  maxIterations: 20,
+  maxDepth: 2,
+  maxSubCalls: 200,
+  maxInputTokens: 4_000_000,
+  maxOutputTokens: 400_000,
+  timeoutMs: 15 * 60_000,
+  maxConsecutiveErrors: 5,
+  concurrency: 8,
+  blockTimeoutMs: 30_000,
+  memoryLimitMb: 256,
+  maxOutputChars: 12_000,
+};
+
+/** Something the user pointed at: a selection, a #file reference. */
+export interface FocusItem {
+  path: string;
+  startLine?: number;
+  endLine?: number;
+  /** Selected text, when small. */
+  text?: string;
+}
+
+export interface RunOptions {
+  question: string;
+  workspace: WorkspaceSpec;
+  /** The root model. */
+  model: ModelClient;
+  /** The model for llm_query sub-calls and child runs (default: the root model). */
+  subModel?: ModelClient;
+  limits?: Partial<RlmLimits>;
+  signal?: AbortSignal;
+  /** Live trajectory events. */
+  onEvent?: (event: TrajectoryEvent) => void;
+  focus?: FocusItem[];
+}
+
+export interface RunResult {
+  answer: string;
+  stopReason: StopReason;
+  /** Why the run stopped, in words (which limit, which error). */
+  detail?: string;
+  iterations: number;
+  subCalls: number;
+  /** Deepest child run reached (0 = root only). */
+  depth: number;
+  usage: TokenUsage;
+  citations: Citation[];
+  durationMs: number;
+}
