@@ -1,0 +1,84 @@
+// Finds the path:line citations in an answer and checks each against the workspace,
+// so that a citation to a missing file or line is flagged instead of passed on as fact.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Citation } from './events';
+import type { WorkspaceRoot } from '../workspace/types';
+
+// path:12, path:12-30, path:L12, path#L12-L30; the path needs a '/' or an extension so prose like "step:1" is not one.
+const CITATION = /(?<![\w/.@-])((?:[\w.@+-]+\/)*[\w@+-][\w.@+-]*\.[A-Za-z0-9]+|(?:[\w.@+-]+\/)+[\w.@+-]+)(?::L?|#L)(\d+)(?:\s*[-–]\s*L?(\d+))?/g;
+
+export interface RawCitation {
+  path: string;
+  line: number;
+  endLine?: number;
+}
+
+export function extractCitations(answer: string): RawCitation[] {
+  const seen = new Set<string>();
+  const out: RawCitation[] = [];
+  for (const m of answer.matchAll(CITATION)) {
+    const p = m[1].replace(/^\.\//, '');
+    if (/^https?$/i.test(p) || p.includes('://')) continue;
+    const line = Number(m[2]);
+    const endLine = m[3] ? Number(m[3]) : undefined;
+    const key = `${p}:${line}:${endLine ?? ''}`;
+    if (seen.has(key) || line < 1) continue;
+    seen.add(key);
+    out.push(endLine !== undefined && endLine >= line ? { path: p, line, endLine } : { path: p, line });
+  }
+  return out;
+}
+
+/** Maps a workspace-relative path to disk (multi-root: the first segment names the root). */
+export function resolveWorkspacePath(roots: WorkspaceRoot[], relPath: string): string | undefined {
+  const parts = relPath.split('/').filter(Boolean);
+  if (parts.some((p) => p === '..') || path.isAbsolute(relPath)) return undefined;
+  let root = roots[0];
+  let rest = parts;
+  if (roots.length > 1) {
+    root = roots.find((r) => r.name === parts[0]) as WorkspaceRoot;
+    rest = parts.slice(1);
+  }
+  if (!root || rest.length === 0) return undefined;
+  return path.join(root.path, ...rest);
+}
+
+export async function countLines(file: string): Promise<number | undefined> {
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) return undefined;
+    const text = await fs.readFile(file, 'utf8');
+    if (text.length === 0) return 0;
+    let n = 1;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+    return text.endsWith('\n') ? n - 1 : n;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function checkCitations(answer: string, roots: WorkspaceRoot[]): Promise<Citation[]> {
+  const raws = extractCitations(answer);
+  const lineCounts = new Map<string, Promise<number | undefined>>();
+  return Promise.all(
+    raws.map(async (c): Promise<Citation> => {
+      const file = resolveWorkspacePath(roots, c.path);
+      if (!file) return { ...c, valid: false, problem: 'not a path inside the workspace' };
+      if (!lineCounts.has(file)) lineCounts.set(file, countLines(file));
+      const lines = await lineCounts.get(file);
+      if (lines === undefined) return { ...c, valid: false, problem: 'no such file in the workspace' };
+      const last = c.endLine ?? c.line;
+      if (c.line > lines || last > lines) return { ...c, valid: false, problem: `the file has only ${lines} lines` };
+      return { ...c, valid: true };
+    }),
+  );
+}
+
+/** A note appended to an answer whose citations do not all check out. */
+export function invalidCitationNote(citations: Citation[]): string {
+  const bad = citations.filter((c) => !c.valid);
+  if (bad.length === 0) return '';
+  const items = bad.map((c) => `\`${c.path}:${c.line}${c.endLine ? `-${c.endLine}` : ''}\` (${c.problem})`).join(', ');
+  return `\n\n> ⚠️ Unverified citation${bad.length > 1 ? 's' : ''}: ${items}. These do not match the workspace; treat the claims that rely on them with care.`;
+}

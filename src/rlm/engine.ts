@@ -1,0 +1,497 @@
+// The recursive loop: the root model writes code, the sandbox runs it, the model sees the printed output,
+// until it calls FINAL or a limit ends the run. Sub-calls and child runs share one scheduler, cache and budget.
+import { Budget, BudgetExceeded } from './budget';
+import { checkCitations, invalidCitationNote } from './citations';
+import type { NewEvent, StopReason, TrajectoryEvent } from './events';
+import { ModelError, type ChatMessage, type ChatResponse, type ModelClient } from './models/types';
+import {
+  executionMessage,
+  firstMessage,
+  FINAL_IN_PROSE_REMINDER,
+  lastTurnMessage,
+  NO_CODE_REMINDER,
+  skippedLanguagesNote,
+  SUB_CALL_SYSTEM_PROMPT,
+  systemPrompt,
+  UNTERMINATED_NOTE,
+  type BlockReport,
+  type PromptSettings,
+} from './prompts';
+import { parseReply } from './replyParser';
+import { createSandbox } from './sandbox/sandbox';
+import type { Sandbox } from './sandbox/types';
+import { Scheduler } from './scheduler';
+import { clip, truncateMiddle } from './truncate';
+import { DEFAULT_LIMITS, type FocusItem, type RlmLimits, type RunOptions, type RunResult } from './types';
+import type { WorkspaceSpec } from '../workspace/types';
+import { openWorkspace } from '../workspace/workspace';
+
+/** Sub-call prompts beyond this are refused with advice to split them (no model takes 10 MB). */
+const MAX_SUB_PROMPT_CHARS = 600_000;
+/** Output and responses kept in trajectory events. */
+const MAX_EVENT_TEXT = 100_000;
+/** Time the last turn gets after the run's own time ran out. */
+const LAST_TURN_GRACE_MS = 60_000;
+/** Text given to a degraded rlm_query (llm_query) from its paths. */
+const MAX_DEGRADED_CONTEXT_CHARS = 200_000;
+
+class Cancelled extends Error {
+  constructor(readonly reason: 'cancelled' | 'timeout', message: string) {
+    super(message);
+  }
+}
+
+/** State shared by the whole run tree. */
+class RunTree {
+  readonly limits: RlmLimits;
+  readonly budget: Budget;
+  readonly scheduler: Scheduler;
+  readonly controller = new AbortController();
+  readonly cache = new Map<string, Promise<ChatResponse>>();
+  readonly subModel: ModelClient;
+  deepest = 0;
+  private nextId = 0;
+  private nextRun = 0;
+  private readonly timer: NodeJS.Timeout;
+  private readonly unlisten: () => void;
+
+  constructor(readonly options: RunOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
+    this.budget = new Budget(this.limits);
+    this.scheduler = new Scheduler(this.limits.concurrency, this.controller.signal);
+    this.subModel = options.subModel ?? options.model;
+    const onAbort = () => this.controller.abort(new Cancelled('cancelled', 'the run was cancelled'));
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    this.unlisten = () => options.signal?.removeEventListener('abort', onAbort);
+    this.timer = setTimeout(
+      () => this.controller.abort(new Cancelled('timeout', `the run's time limit of ${Math.round(this.limits.timeoutMs / 1000)} s was reached`)),
+      this.limits.timeoutMs,
+    );
+    this.timer.unref?.();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  id(): string {
+    return `e${++this.nextId}`;
+  }
+
+  runId(): string {
+    return `r${this.nextRun++}`;
+  }
+
+  emit(event: NewEvent & { id?: string }): TrajectoryEvent {
+    const full = { ...event, id: event.id ?? this.id(), time: Date.now() } as TrajectoryEvent;
+    try {
+      this.options.onEvent?.(full);
+    } catch {
+      // A listener's failure must not end the run.
+    }
+    return full;
+  }
+
+  /** Why the tree was aborted, if it was. */
+  abortReason(): Cancelled | undefined {
+    if (!this.signal.aborted) return undefined;
+    const r = this.signal.reason;
+    return r instanceof Cancelled ? r : new Cancelled('cancelled', 'the run was cancelled');
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.unlisten();
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+interface RunParams {
+  question: string;
+  spec: WorkspaceSpec;
+  depth: number;
+  model: ModelClient;
+  parentEventId?: string;
+  focus?: FocusItem[];
+  scope?: { paths?: string[]; textChars?: number };
+}
+
+interface RunOutcome {
+  answer: string;
+  stopReason: StopReason;
+  detail?: string;
+  iterations: number;
+  runId: string;
+}
+
+export async function runRlm(options: RunOptions): Promise<RunResult> {
+  if (!options.question?.trim()) throw new Error('The question is empty.');
+  if (!options.workspace?.roots?.length) throw new Error('No workspace folder to search.');
+  const tree = new RunTree(options);
+  try {
+    const outcome = await runOne(tree, {
+      question: options.question.trim(),
+      spec: options.workspace,
+      depth: 0,
+      model: options.model,
+      focus: options.focus,
+    });
+    const citations = outcome.answer ? await checkCitations(outcome.answer, options.workspace.roots) : [];
+    const answer = outcome.answer ? outcome.answer + invalidCitationNote(citations) : '';
+    const result: RunResult = {
+      answer,
+      stopReason: outcome.stopReason,
+      detail: outcome.detail,
+      iterations: outcome.iterations,
+      subCalls: tree.budget.subCalls,
+      depth: tree.deepest,
+      usage: { ...tree.budget.usage },
+      citations,
+      durationMs: tree.budget.elapsedMs(),
+    };
+    tree.emit({ type: 'final', runId: outcome.runId, answer, citations });
+    tree.emit({
+      type: 'run_end',
+      runId: outcome.runId,
+      stopReason: result.stopReason,
+      detail: result.detail,
+      answer,
+      iterations: result.iterations,
+      subCalls: result.subCalls,
+      usage: result.usage,
+      durationMs: result.durationMs,
+    });
+    return result;
+  } finally {
+    tree.close();
+  }
+}
+
+async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
+  const { limits, budget } = tree;
+  const runId = tree.runId();
+  const runEventId = tree.id();
+  tree.deepest = Math.max(tree.deepest, p.depth);
+  const settings: PromptSettings = { limits, depth: p.depth, canRecurse: p.depth + 1 <= limits.maxDepth };
+  let currentCodeId = runEventId;
+  /** Set for the last turn: no more sub-calls. */
+  let closing = false;
+
+  const subCall = async (prompt: unknown, opts: unknown, signal: AbortSignal): Promise<string> => {
+    if (typeof prompt !== 'string') throw new Error(`llm_query expects a string prompt, got ${typeof prompt}`);
+    if (closing) throw new Error('no more sub-calls: the run is finishing');
+    if (prompt.length > MAX_SUB_PROMPT_CHARS) {
+      throw new Error(`llm_query prompt is ${prompt.length.toLocaleString('en-US')} characters; the cap is ${MAX_SUB_PROMPT_CHARS.toLocaleString('en-US')}. Split it into chunks and use llm_batch.`);
+    }
+    const model = (opts as { model?: unknown } | undefined)?.model;
+    const modelName = typeof model === 'string' && model ? model : tree.subModel.model;
+    return callSubModel(tree, { runId, parentId: currentCodeId, prompt, model: modelName, signal });
+  };
+
+  const hostFunctions = {
+    llm_query: async ([prompt, opts]: unknown[], signal: AbortSignal) => subCall(prompt, opts, signal),
+    llm_batch: async ([prompts, opts]: unknown[], signal: AbortSignal) => {
+      if (!Array.isArray(prompts)) throw new Error(`llm_batch expects an array of prompts, got ${typeof prompts}`);
+      return Promise.all(prompts.map((q) => subCall(q, opts, signal).catch((e) => `[llm_query failed: ${errorMessage(e)}]`)));
+    },
+    rlm_query: async ([prompt, opts]: unknown[], signal: AbortSignal) => {
+      if (typeof prompt !== 'string') throw new Error(`rlm_query expects a string prompt, got ${typeof prompt}`);
+      if (closing) throw new Error('no more sub-calls: the run is finishing');
+      const o = (opts ?? {}) as { paths?: unknown; text?: unknown };
+      const paths = Array.isArray(o.paths) ? o.paths.filter((x): x is string => typeof x === 'string') : typeof o.paths === 'string' ? [o.paths] : undefined;
+      const text = typeof o.text === 'string' ? o.text : undefined;
+      if (!settings.canRecurse) return degradedRlmQuery(prompt, paths, text, p.spec, signal, subCall);
+      return childRun(tree, { runId, parentId: currentCodeId, prompt, paths, text, parent: p, signal });
+    },
+  };
+
+  let sandbox: Sandbox;
+  try {
+    sandbox = await createSandbox({
+      workspace: p.spec,
+      hostFunctions,
+      untimedHostFunctions: ['llm_query', 'llm_batch', 'rlm_query'],
+      limits: { blockTimeoutMs: limits.blockTimeoutMs, memoryLimitMb: limits.memoryLimitMb },
+      onEvidence: (ev) => tree.emit({ ...ev, type: 'evidence', runId, parentId: currentCodeId }),
+    });
+  } catch (e) {
+    throw new Error(`Could not start the sandbox: ${errorMessage(e)}`);
+  }
+
+  let iterations = 0;
+  try {
+    const summary = await sandbox.summary();
+    tree.emit({
+      id: runEventId,
+      type: 'run_start',
+      runId,
+      parentId: p.parentEventId,
+      depth: p.depth,
+      question: p.question,
+      provider: p.model.provider,
+      model: p.model.model,
+      subModel: tree.subModel.model,
+      workspace: { name: summary.name, fileCount: summary.fileCount, totalBytes: summary.totalBytes },
+      scope: p.scope,
+      limits: { ...limits },
+    });
+    const scopeNote = p.scope
+      ? p.scope.paths
+        ? `This child run sees only: ${p.scope.paths.join(', ')}.`
+        : `This child run sees only the text it was given (${p.scope.textChars} characters), as the file input.txt.`
+      : undefined;
+    const messages: ChatMessage[] = [
+      { role: 'system', content: systemPrompt(settings) },
+      { role: 'user', content: firstMessage(p.question, summary, settings, p.focus, scopeNote) },
+    ];
+
+    let consecutiveErrors = 0;
+    let lastIterationId = runEventId;
+    let stop: { reason: StopReason; detail: string } | undefined;
+
+    // One model turn; returns the reply or a reason to stop.
+    const turn = async (signal: AbortSignal): Promise<ChatResponse> => {
+      const started = Date.now();
+      const call = () => p.model.chat({ messages, signal });
+      // Child runs' turns are sub-model calls: they share the run tree's concurrency limit.
+      const reply = p.depth === 0 ? await call() : await tree.scheduler.run(call);
+      budget.addUsage(reply.usage);
+      iterations++;
+      lastIterationId = tree.id();
+      tree.emit({ id: lastIterationId, type: 'iteration', runId, parentId: runEventId, iteration: iterations, response: reply.text, usage: reply.usage, durationMs: Date.now() - started });
+      return reply;
+    };
+
+    // Runs a reply's code; returns the final answer if FINAL was called.
+    const runCode = async (replyText: string, signal: AbortSignal): Promise<{ final?: string; reports: BlockReport[]; notes: string[] }> => {
+      const parsed = parseReply(replyText);
+      const notes: string[] = [];
+      if (parsed.skippedLanguages.length) notes.push(skippedLanguagesNote(parsed.skippedLanguages));
+      if (parsed.unterminated) notes.push(UNTERMINATED_NOTE);
+      if (parsed.blocks.length === 0) {
+        if (parsed.finalInProse) notes.unshift(FINAL_IN_PROSE_REMINDER);
+        else if (!parsed.unterminated) notes.unshift(NO_CODE_REMINDER);
+        return { reports: [], notes };
+      }
+      const reports: BlockReport[] = [];
+      const perBlock = Math.floor(limits.maxOutputChars / parsed.blocks.length);
+      for (let i = 0; i < parsed.blocks.length; i++) {
+        const code = parsed.blocks[i];
+        const codeId = tree.id();
+        currentCodeId = codeId;
+        const result = await sandbox.exec(code, signal);
+        let output = result.stdout;
+        if (result.droppedChars > 0) output += `\n[... ${result.droppedChars.toLocaleString('en-US')} more characters were printed and dropped ...]`;
+        const shown = truncateMiddle(output, perBlock);
+        tree.emit({
+          id: codeId,
+          type: 'code',
+          runId,
+          parentId: lastIterationId,
+          iteration: iterations,
+          index: i,
+          code,
+          output: clip(shown, MAX_EVENT_TEXT),
+          error: result.error,
+          durationMs: result.durationMs,
+          restarted: result.restarted || undefined,
+        });
+        reports.push({ output: shown, error: result.error, restarted: result.restarted, timedOut: result.timedOut });
+        if (result.final !== undefined) return { final: result.final, reports, notes };
+        if (signal.aborted) break;
+      }
+      return { reports, notes };
+    };
+
+    let answer: string | undefined;
+    while (true) {
+      const aborted = tree.abortReason();
+      if (aborted) {
+        stop = { reason: aborted.reason, detail: aborted.message };
+        break;
+      }
+      if (budget.exceeded) {
+        stop = { reason: budget.exceeded.reason, detail: budget.exceeded.message };
+        break;
+      }
+      if (iterations >= limits.maxIterations) {
+        stop = { reason: 'max_iterations', detail: `the limit of ${limits.maxIterations} turns was reached` };
+        break;
+      }
+      if (consecutiveErrors >= limits.maxConsecutiveErrors) {
+        stop = { reason: 'max_errors', detail: `${consecutiveErrors} turns in a row failed` };
+        break;
+      }
+      let reply: ChatResponse;
+      try {
+        reply = await turn(tree.signal);
+      } catch (e) {
+        const aborted = tree.abortReason();
+        if (aborted) {
+          stop = { reason: aborted.reason, detail: aborted.message };
+          break;
+        }
+        if (e instanceof BudgetExceeded) {
+          stop = { reason: e.reason, detail: e.message };
+          break;
+        }
+        // The client already retried; a model that still fails ends the run with its reason.
+        return { answer: '', stopReason: 'model_error', detail: errorMessage(e), iterations, runId };
+      }
+      messages.push({ role: 'assistant', content: reply.text });
+      const { final, reports, notes } = await runCode(reply.text, tree.signal);
+      if (final !== undefined && final.trim()) {
+        answer = final;
+        break;
+      }
+      if (final !== undefined) notes.push('FINAL was called with an empty answer; call it with the full answer text.');
+      const failed = reports.length === 0 || reports.every((r) => r.error);
+      consecutiveErrors = failed ? consecutiveErrors + 1 : 0;
+      messages.push({ role: 'user', content: executionMessage(reports, notes, iterations, settings, budget.subCalls) });
+    }
+
+    if (answer !== undefined) return { answer, stopReason: 'final', iterations, runId };
+    if (!stop) stop = { reason: 'max_iterations', detail: 'stopped' };
+    if (stop.reason === 'cancelled') return { answer: '', stopReason: stop.reason, detail: stop.detail, iterations, runId };
+
+    // One last turn for the best answer now, with no sub-calls and its own short deadline.
+    closing = true;
+    const grace = AbortSignal.any([AbortSignal.timeout(Math.min(LAST_TURN_GRACE_MS, limits.timeoutMs)), ...(tree.options.signal ? [tree.options.signal] : [])]);
+    messages.push({ role: 'user', content: lastTurnMessage(stop.detail) });
+    try {
+      const reply = await turn(grace);
+      const { final } = await runCode(reply.text, grace);
+      const best = final?.trim() ? final : bestEffortFromProse(reply.text);
+      return { answer: best, stopReason: stop.reason, detail: stop.detail, iterations, runId };
+    } catch (e) {
+      return { answer: '', stopReason: stop.reason, detail: `${stop.detail}; the last turn failed too: ${errorMessage(e)}`, iterations, runId };
+    }
+  } finally {
+    await sandbox.dispose().catch(() => undefined);
+  }
+}
+
+/** A last-turn reply without a FINAL block: its prose, minus code, is the best answer we have. */
+function bestEffortFromProse(text: string): string {
+  const prose = text.replace(/```[\s\S]*?(```|$)/g, '').trim();
+  return prose;
+}
+
+async function callSubModel(
+  tree: RunTree,
+  c: { runId: string; parentId: string; prompt: string; model: string; signal: AbortSignal },
+): Promise<string> {
+  const key = JSON.stringify([c.model, c.prompt]);
+  const started = Date.now();
+  const cached = tree.cache.get(key);
+  if (cached) {
+    const r = await cached;
+    tree.budget.cachedSubCalls++;
+    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(c.prompt, MAX_EVENT_TEXT), response: clip(r.text, MAX_EVENT_TEXT), model: r.model, usage: { inputTokens: 0, outputTokens: 0 }, durationMs: Date.now() - started, cached: true });
+    return r.text;
+  }
+  tree.budget.takeSubCall();
+  const signal = AbortSignal.any([c.signal, tree.signal]);
+  const pending = tree.scheduler.run(() =>
+    tree.subModel.chat({
+      messages: [
+        { role: 'system', content: SUB_CALL_SYSTEM_PROMPT },
+        { role: 'user', content: c.prompt },
+      ],
+      model: c.model,
+      signal,
+    }),
+  );
+  tree.cache.set(key, pending);
+  try {
+    const r = await pending;
+    tree.budget.addUsage(r.usage);
+    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(c.prompt, MAX_EVENT_TEXT), response: clip(r.text, MAX_EVENT_TEXT), model: r.model, usage: r.usage, durationMs: Date.now() - started, cached: false });
+    return r.text;
+  } catch (e) {
+    tree.cache.delete(key);
+    const message = e instanceof ModelError ? e.message : errorMessage(e);
+    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(c.prompt, MAX_EVENT_TEXT), error: message, model: c.model, usage: { inputTokens: 0, outputTokens: 0 }, durationMs: Date.now() - started, cached: false });
+    throw new Error(`llm_query failed: ${message}`);
+  }
+}
+
+async function childRun(
+  tree: RunTree,
+  c: { runId: string; parentId: string; prompt: string; paths?: string[]; text?: string; parent: RunParams; signal: AbortSignal },
+): Promise<string> {
+  tree.budget.takeSubCall();
+  const subcallId = tree.id();
+  const started = Date.now();
+  const spec: WorkspaceSpec = c.text !== undefined
+    ? { roots: c.parent.spec.roots, options: c.parent.spec.options, subsetPaths: [], virtualFiles: [{ path: 'input.txt', content: c.text }] }
+    : { ...c.parent.spec, subsetPaths: c.paths?.length ? c.paths : c.parent.spec.subsetPaths };
+  let outcome: RunOutcome | undefined;
+  let error: string | undefined;
+  try {
+    outcome = await runOne(tree, {
+      question: c.prompt,
+      spec,
+      depth: c.parent.depth + 1,
+      model: tree.subModel,
+      parentEventId: subcallId,
+      scope: c.text !== undefined ? { textChars: c.text.length } : { paths: spec.subsetPaths },
+    });
+  } catch (e) {
+    error = errorMessage(e);
+  }
+  const answer = outcome?.answer;
+  if (outcome) {
+    tree.emit({ type: 'final', runId: outcome.runId, parentId: subcallId, answer: answer ?? '', citations: [] });
+  }
+  if (!error && !answer) error = `the child run ended without an answer (${outcome?.stopReason}: ${outcome?.detail ?? ''})`;
+  tree.emit({
+    id: subcallId,
+    type: 'subcall',
+    kind: 'rlm_query',
+    runId: c.runId,
+    parentId: c.parentId,
+    prompt: clip(c.prompt, MAX_EVENT_TEXT),
+    response: answer ? clip(answer, MAX_EVENT_TEXT) : undefined,
+    error,
+    model: tree.subModel.model,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    durationMs: Date.now() - started,
+    cached: false,
+  });
+  if (error) throw new Error(`rlm_query failed: ${error}`);
+  return answer as string;
+}
+
+/** Below maxDepth, rlm_query becomes one llm_query carrying the text (or the files' text) it was pointed at. */
+async function degradedRlmQuery(
+  prompt: string,
+  paths: string[] | undefined,
+  text: string | undefined,
+  spec: WorkspaceSpec,
+  signal: AbortSignal,
+  subCall: (prompt: unknown, opts: unknown, signal: AbortSignal) => Promise<string>,
+): Promise<string> {
+  let material = text ?? '';
+  if (!material && paths?.length) {
+    // Same index, ignore and secret rules as the sandbox's context: open the subset and read it, numbered.
+    const ws = await openWorkspace({ ...spec, subsetPaths: paths });
+    for (const f of ws.files()) {
+      if (material.length >= MAX_DEGRADED_CONTEXT_CHARS || signal.aborted) break;
+      const r = await ws.read(f.path).catch(() => undefined);
+      if (!r) continue;
+      const numbered = r.text.split('\n').map((l, i) => `${r.startLine + i}| ${l}`).join('\n');
+      material += `\n\nFile ${f.path}:\n${numbered}`;
+    }
+  }
+  const full = material ? `${prompt}\n\n---\n${material.slice(0, MAX_DEGRADED_CONTEXT_CHARS)}` : prompt;
+  return subCall(full, undefined, signal);
+}
