@@ -27,6 +27,8 @@ export interface ChatResponse {
   usage: TokenUsage;
   model: string;
   finishReason?: string;
+  /** True when the server reported no token usage and `usage` is a chars/4 estimate. */
+  usageEstimated?: boolean;
 }
 
 export interface ModelClient {

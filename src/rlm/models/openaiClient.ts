@@ -1,0 +1,145 @@
+// A ModelClient for any OpenAI-compatible chat-completions endpoint (OpenAI, Azure, OpenRouter, vLLM, LM Studio,
+// llama.cpp server). The SDK's own retries and timeouts are off: retry.ts is the one policy.
+import OpenAI from 'openai';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ChatRequest, ChatResponse, ClientOptions, ModelClient, RetryPolicy, TokenUsage } from './types';
+import { DEFAULT_TIMEOUT_MS, resolveRetryPolicy, withRetry, type AttemptContext, type RetryInfo } from './retry';
+import { toModelError, badResponseError, type ErrorContext } from './errors';
+import { buildResponse } from './usage';
+
+export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+export interface OpenAIClientOptions extends ClientOptions {
+  /** Called before each retry wait (for progress output and logs). */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export class OpenAIClient implements ModelClient {
+  readonly provider = 'openai';
+  readonly model: string;
+  readonly baseUrl: string;
+  private readonly sdk: OpenAI;
+  private readonly policy: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly stream: boolean;
+
+  constructor(private readonly options: OpenAIClientOptions) {
+    this.model = options.model;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.policy = resolveRetryPolicy(options.retry);
+    this.stream = options.stream ?? false;
+    // Azure-style base URLs carry a query (?api-version=…): the SDK wants it as defaultQuery.
+    const { base, query } = splitQuery(options.baseUrl ?? DEFAULT_OPENAI_BASE_URL);
+    this.baseUrl = base;
+    this.sdk = new OpenAI({
+      baseURL: base,
+      // Local servers need no key, but the SDK insists on one; never fall back to the environment silently.
+      apiKey: options.apiKey || 'no-key',
+      maxRetries: 0,
+      // Our own per-attempt timer is the authority; this is only a backstop.
+      timeout: this.timeoutMs * 2,
+      defaultHeaders: options.headers,
+      defaultQuery: query,
+    });
+  }
+
+  async chat(request: ChatRequest): Promise<ChatResponse> {
+    const model = request.model ?? this.model;
+    const ctx = this.errorContext(model);
+    return withRetry((attempt) => (this.stream ? this.streamOnce(request, model, attempt, ctx) : this.plainOnce(request, model, attempt, ctx)), {
+      policy: this.policy,
+      timeoutMs: this.timeoutMs,
+      signal: request.signal,
+      toError: (err, outcome) => toModelError(err, outcome, ctx),
+      onRetry: this.options.onRetry,
+    });
+  }
+
+  /** Lists the server's models: the cheapest request that proves the endpoint and the key work. */
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    const ctx = this.errorContext(this.model);
+    return withRetry(
+      async ({ signal: s }) => {
+        const page = await this.sdk.models.list({ signal: s });
+        return page.data.map((m) => m.id);
+      },
+      { policy: { ...this.policy, maxRetries: 0 }, timeoutMs: Math.min(this.timeoutMs, 10_000), signal, toError: (err, o) => toModelError(err, o, ctx) },
+    );
+  }
+
+  errorContext(model: string): ErrorContext {
+    return { provider: 'openai', baseUrl: this.baseUrl, model, apiKey: this.options.apiKey, timeoutMs: this.timeoutMs };
+  }
+
+  private params(request: ChatRequest, model: string): ChatCompletionCreateParams {
+    const p: ChatCompletionCreateParams = { model, messages: request.messages.map((m) => ({ role: m.role, content: m.content })) };
+    if (request.temperature !== undefined) p.temperature = request.temperature;
+    if (request.maxOutputTokens !== undefined) {
+      // OpenAI's newer models reject max_tokens; most compatible servers only know max_tokens.
+      if (isOpenAIHosted(this.baseUrl)) p.max_completion_tokens = request.maxOutputTokens;
+      else p.max_tokens = request.maxOutputTokens;
+    }
+    return p;
+  }
+
+  private async plainOnce(request: ChatRequest, model: string, attempt: AttemptContext, ctx: ErrorContext): Promise<ChatResponse> {
+    const completion = await this.sdk.chat.completions.create({ ...this.params(request, model), stream: false }, { signal: attempt.signal });
+    if (!completion || !Array.isArray(completion.choices)) throw badResponseError('no choices in the reply', ctx);
+    const choice = completion.choices[0];
+    const text = choice?.message?.content ?? '';
+    if (text) request.onText?.(text);
+    return buildResponse(request, text, usageOf(completion.usage), completion.model || model, choice?.finish_reason ?? undefined);
+  }
+
+  private async streamOnce(request: ChatRequest, model: string, attempt: AttemptContext, ctx: ErrorContext): Promise<ChatResponse> {
+    const stream = await this.sdk.chat.completions.create(
+      { ...this.params(request, model), stream: true, stream_options: { include_usage: true } },
+      { signal: attempt.signal },
+    );
+    attempt.touch(); // connected: from here the timeout is an idle timeout between chunks
+    let text = '';
+    let usage: TokenUsage | undefined;
+    let finishReason: string | undefined;
+    let replyModel = model;
+    for await (const chunk of stream) {
+      attempt.touch();
+      if (!chunk || typeof chunk !== 'object') throw badResponseError('a stream chunk is not an object', ctx);
+      if (chunk.model) replyModel = chunk.model;
+      if (chunk.usage) usage = usageOf(chunk.usage);
+      const choice = chunk.choices?.[0];
+      const delta = choice?.delta?.content;
+      if (delta) {
+        text += delta;
+        request.onText?.(delta);
+      }
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+    }
+    return buildResponse(request, text, usage, replyModel, finishReason);
+  }
+}
+
+function usageOf(u: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): TokenUsage | undefined {
+  if (!u || typeof u.prompt_tokens !== 'number') return undefined;
+  return { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens ?? 0 };
+}
+
+
+function splitQuery(url: string): { base: string; query?: Record<string, string> } {
+  try {
+    const u = new URL(url);
+    if (!u.search) return { base: url.replace(/\/+$/, '') };
+    const query = Object.fromEntries(u.searchParams.entries());
+    u.search = '';
+    return { base: u.toString().replace(/\/+$/, ''), query };
+  } catch {
+    return { base: url };
+  }
+}
+
+function isOpenAIHosted(baseUrl: string): boolean {
+  try {
+    return new URL(baseUrl).hostname === 'api.openai.com';
+  } catch {
+    return false;
+  }
+}
