@@ -88,6 +88,8 @@ export interface GrepResult {
   /** Total matching lines found (may exceed hits.length). */
   total: number;
   truncated: boolean;
+  /** Set when counting stopped early (a very common pattern): the real total is at least `total`. */
+  totalIsLowerBound?: boolean;
 }
 
 export interface WorkspaceSummary {

@@ -1,0 +1,36 @@
+// Path safety: every path the model gives is workspace-relative; nothing may reach outside a root.
+import * as path from 'node:path';
+import { WorkspaceError } from './types';
+
+/**
+ * Normalizes a model-supplied path to the canonical form 'a/b/c' ('' for the workspace itself).
+ * Refuses absolute paths and '..' escapes; accepts '\\' separators and a leading './'.
+ */
+export function normalizeWorkspacePath(input: string): string {
+  if (typeof input !== 'string') throw new WorkspaceError(`Path must be a string, got ${typeof input}.`);
+  let p = input.trim().replace(/\\/g, '/');
+  if (p.includes('\0')) throw new WorkspaceError(`Invalid path ${JSON.stringify(input)}: contains a NUL byte.`);
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.startsWith('~')) {
+    throw new WorkspaceError(
+      `Absolute paths are not allowed: ${JSON.stringify(input)}. Use a workspace-relative path like "src/index.ts".`,
+    );
+  }
+  p = path.posix.normalize(p);
+  if (p === '.' || p === './') return '';
+  if (p === '..' || p.startsWith('../')) {
+    throw new WorkspaceError(`Path ${JSON.stringify(input)} is outside the workspace.`);
+  }
+  return p.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/** True when `child` (an absolute, resolved path) is `parent` or lies under it. */
+export function isInside(parent: string, child: string): boolean {
+  if (child === parent) return true;
+  const rel = path.relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** True when `rel` equals `prefix` or lies under it (both workspace-relative, '' = everything). */
+export function isUnder(rel: string, prefix: string): boolean {
+  return prefix === '' || rel === prefix || rel.startsWith(prefix + '/');
+}

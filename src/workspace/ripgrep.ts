@@ -1,0 +1,185 @@
+// ripgrep: finding the binary and running one search with `--json`, streamed, with no shell and stdin
+// ignored. Hits go through a filter (the index decides what may be seen) into a HitCollector.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { WorkspaceError } from './types';
+import type { HitCollector } from './searchResults';
+
+let cachedRgPath: string | null | undefined;
+
+function isExecutable(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Folders from which to look upward for node_modules. */
+function searchStarts(): string[] {
+  const starts: string[] = [];
+  if (typeof __dirname !== 'undefined') starts.push(__dirname);
+  if (process.argv[1]) starts.push(path.dirname(path.resolve(process.argv[1])));
+  starts.push(process.cwd());
+  return starts;
+}
+
+/** Where @vscode/ripgrep keeps its binary, relative to a node_modules folder (1.18+ and older layouts). */
+function candidatesIn(nodeModules: string): string[] {
+  const exe = process.platform === 'win32' ? 'rg.exe' : 'rg';
+  const plat = `${process.platform}-${process.arch}`;
+  return [
+    path.join(nodeModules, '@vscode', `ripgrep-${plat}`, 'bin', exe),
+    path.join(nodeModules, '@vscode', 'ripgrep', 'bin', exe),
+    path.join(nodeModules, '@vscode', 'ripgrep-universal', 'bin', plat, exe),
+  ];
+}
+
+/**
+ * The ripgrep to use: @vscode/ripgrep's platform binary (looked up from this module, the script and the
+ * current folder upward), then `rg` on PATH; null when there is none (the JS search takes over).
+ */
+export function findRipgrep(): string | null {
+  if (cachedRgPath !== undefined) return cachedRgPath;
+  for (const start of searchStarts()) {
+    let dir = start;
+    for (;;) {
+      for (const c of candidatesIn(path.join(dir, 'node_modules'))) if (isExecutable(c)) return (cachedRgPath = c);
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  const exe = process.platform === 'win32' ? 'rg.exe' : 'rg';
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, exe))) return (cachedRgPath = path.join(dir, exe));
+  }
+  return (cachedRgPath = null);
+}
+
+export interface RgSearch {
+  rgPath: string;
+  cwd: string;
+  /** Flags before `--` (pattern options, globs, context). */
+  flags: string[];
+  pattern: string;
+  /** Paths relative to cwd; ['.'] for everything. */
+  paths: string[];
+  /** Maps an rg path (relative to cwd, './' stripped) to a workspace path, or null to drop the file. */
+  accept: (rgPath: string) => string | null;
+  collector: HitCollector;
+  signal?: AbortSignal;
+}
+
+/** Text of an rg JSON "data" field ({text} or base64 {bytes}). */
+function dataText(d: { text?: string; bytes?: string } | undefined): string {
+  if (!d) return '';
+  if (typeof d.text === 'string') return d.text;
+  return d.bytes ? Buffer.from(d.bytes, 'base64').toString('utf8') : '';
+}
+
+const MATCH_PREFIX = '{"type":"match"';
+const CONTEXT_PREFIX = '{"type":"context"';
+const BEGIN_PREFIX = '{"type":"begin"';
+
+/** Runs rg once. Resolves `true` when it stopped early because the collector was full. */
+export function runRipgrep(s: RgSearch): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const child = spawn(s.rgPath, [...s.flags, '--', s.pattern, ...s.paths], {
+      cwd: s.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: false,
+      windowsHide: true,
+    });
+    let stoppedEarly = false;
+    let settled = false;
+    let stderr = '';
+    let rest = '';
+    let accepted = false; // whether the current file's hits count
+
+    const stop = (): void => {
+      if (!child.killed) child.kill('SIGKILL');
+    };
+    const onAbort = (): void => {
+      stop();
+      finish(new WorkspaceError('Search cancelled.'));
+    };
+    s.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const finish = (err: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      s.signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve(stoppedEarly);
+    };
+
+    const handleLine = (line: string): void => {
+      if (line.startsWith(MATCH_PREFIX)) {
+        if (!accepted) return;
+        if (!s.collector.wantsHits) {
+          // Past the cap: count without parsing (cheap even for 100k hits).
+          s.collector.match(0, undefined);
+        } else {
+          const m = JSON.parse(line).data;
+          s.collector.match(m.line_number, dataText(m.lines));
+        }
+        if (s.collector.full) {
+          stoppedEarly = true;
+          stop();
+        }
+      } else if (line.startsWith(CONTEXT_PREFIX)) {
+        if (!accepted || !s.collector.wantsHits) return;
+        const c = JSON.parse(line).data;
+        s.collector.context(c.line_number, dataText(c.lines));
+      } else if (line.startsWith(BEGIN_PREFIX)) {
+        const b = JSON.parse(line).data;
+        const p = dataText(b.path).replace(/^\.\//, '');
+        const ws = s.accept(p);
+        accepted = ws !== null;
+        if (ws !== null) s.collector.beginFile(ws);
+      }
+    };
+
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (stoppedEarly) return;
+      const text = rest + chunk;
+      let start = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl < 0) break;
+        handleLine(text.slice(start, nl));
+        start = nl + 1;
+        if (stoppedEarly) break;
+      }
+      rest = stoppedEarly ? '' : text.slice(start);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      if (stderr.length < 8192) stderr += chunk;
+    });
+    child.on('error', (err) => finish(new WorkspaceError(`Could not run ripgrep (${s.rgPath}): ${err.message}`)));
+    child.on('close', (code) => {
+      if (rest && !stoppedEarly) handleLine(rest);
+      // 0: matches, 1: none, 2: an error (maybe partial, e.g. one unreadable file).
+      if (code === 2 && !stoppedEarly && isPatternError(stderr)) {
+        finish(new WorkspaceError(`Invalid search pattern: ${cleanRgError(stderr)}`));
+      } else {
+        finish(null);
+      }
+    });
+  });
+}
+
+function isPatternError(stderr: string): boolean {
+  return /regex parse error|error parsing regex|PCRE2|unrecognized escape|unclosed|repetition|look-around|backreferences/i.test(
+    stderr,
+  );
+}
+
+function cleanRgError(stderr: string): string {
+  return stderr.trim().split('\n').slice(0, 12).join('\n');
+}

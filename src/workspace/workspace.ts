@@ -1,0 +1,448 @@
+// The Workspace: the host side of the sandbox's `context` object. Opens a spec (roots, options, subset,
+// virtual files), holds the file index, and serves files/tree/summary/read/grep with one set of rules.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  WorkspaceError,
+  type FileEntry,
+  type GrepOptions,
+  type GrepResult,
+  type ReadOptions,
+  type ReadResult,
+  type WorkspaceRoot,
+  type WorkspaceSpec,
+  type WorkspaceSummary,
+} from './types';
+import { buildFileIndex, DEFAULT_MAX_FILE_BYTES, emptyStats, type IndexOptions, type IndexStats } from './fileIndex';
+import { IgnoreMatcher, explainIgnored, makeIgnoreConfig } from './ignoreRules';
+import { isInside, isUnder, normalizeWorkspacePath } from './pathSafety';
+import { isSecretPath, secretExcludedMessage } from './secrets';
+import { hasBinaryExtension, looksBinary } from './binaryDetection';
+import { detectLanguage } from './language';
+import { renderTree } from './tree';
+import { suggestPaths } from './pathSuggestions';
+import { HitCollector, searchLimits } from './searchResults';
+import { compilePattern, searchText, splitLines } from './jsSearch';
+import { findRipgrep, runRipgrep } from './ripgrep';
+import { globList, makeGlobFilter } from './globFilter';
+
+/** A read without a range returns at most this much; larger files need {start, end}. */
+export const MAX_WHOLE_READ_BYTES = 1024 * 1024;
+/** The tree inside summary() stays this small so the root prompt does not grow with the workspace. */
+const SUMMARY_TREE_BUDGET = 3000;
+
+interface RootInfo {
+  root: WorkspaceRoot;
+  /** '' with one root, else 'name/'. */
+  prefix: string;
+  abs: string;
+  /** Resolved real path ('' when the root does not exist). */
+  real: string;
+  matcher: IgnoreMatcher;
+}
+
+/** Root names must be unique path segments: 'a/b' -> 'a_b', duplicates get '-2', '-3'... */
+function uniqueRoots(roots: WorkspaceRoot[]): WorkspaceRoot[] {
+  const seen = new Set<string>();
+  return roots.map((r) => {
+    const base = (r.name || path.basename(r.path) || 'root').replace(/[\\/]/g, '_');
+    let name = base;
+    for (let i = 2; seen.has(name); i++) name = `${base}-${i}`;
+    seen.add(name);
+    return { name, path: path.resolve(r.path) };
+  });
+}
+
+function resolvedIndexOptions(spec: WorkspaceSpec): IndexOptions {
+  const o = spec.options ?? {};
+  return {
+    respectIgnoreFiles: o.respectIgnoreFiles !== false,
+    exclude: (o.exclude ?? []).filter((g) => typeof g === 'string' && g.trim() !== ''),
+    includeSecrets: o.includeSecrets === true,
+    maxFileBytes: o.maxFileBytes && o.maxFileBytes > 0 ? o.maxFileBytes : DEFAULT_MAX_FILE_BYTES,
+  };
+}
+
+/** Opens a workspace: scans the roots (unless `spec.files` already holds the index). */
+export async function openWorkspace(spec: WorkspaceSpec): Promise<Workspace> {
+  const roots = uniqueRoots(spec.roots ?? []);
+  const indexOptions = resolvedIndexOptions(spec);
+  let files: FileEntry[];
+  let stats: IndexStats;
+  if (spec.files) {
+    files = spec.files.slice();
+    stats = emptyStats();
+  } else {
+    ({ files, stats } = await buildFileIndex(roots, indexOptions));
+  }
+  const infos: RootInfo[] = await Promise.all(
+    roots.map(async (root) => {
+      const real = await fs.promises.realpath(root.path).catch(() => '');
+      return {
+        root,
+        prefix: roots.length > 1 ? `${root.name}/` : '',
+        abs: root.path,
+        real,
+        matcher: new IgnoreMatcher(makeIgnoreConfig(real || root.path, indexOptions.respectIgnoreFiles, indexOptions.exclude)),
+      };
+    }),
+  );
+  return new Workspace({ ...spec, roots }, infos, indexOptions, files, stats);
+}
+
+export class Workspace {
+  readonly name: string;
+  readonly totalBytes: number;
+  /** What the scan left out (counts only). */
+  readonly indexStats: IndexStats;
+  readonly indexOptions: IndexOptions;
+
+  /** The full disk index (before the subset), reusable by child workspaces. */
+  private readonly diskFiles: FileEntry[];
+  /** What this workspace shows: disk files within the subset, plus virtual files. */
+  private readonly visible: FileEntry[];
+  private readonly byPath = new Map<string, FileEntry>();
+  private readonly virtual = new Map<string, string>();
+  private readonly subset: string[] | null;
+  private readonly rgPath: string | null;
+
+  constructor(
+    readonly spec: WorkspaceSpec,
+    private readonly roots: RootInfo[],
+    indexOptions: IndexOptions,
+    diskFiles: FileEntry[],
+    stats: IndexStats,
+  ) {
+    this.indexOptions = indexOptions;
+    this.indexStats = stats;
+    this.diskFiles = diskFiles;
+    this.subset = spec.subsetPaths?.length ? spec.subsetPaths.map((p) => normalizeWorkspacePath(p)) : null;
+    const subset = this.subset;
+    this.visible = subset ? diskFiles.filter((f) => subset.some((s) => isUnder(f.path, s))) : diskFiles.slice();
+    for (const v of spec.virtualFiles ?? []) {
+      const p = normalizeWorkspacePath(v.path);
+      if (!p) continue;
+      this.virtual.set(p, v.content);
+      const firstLine = v.content.slice(0, 512).split('\n', 1)[0]!;
+      this.visible.push({ path: p, size: Buffer.byteLength(v.content), language: detectLanguage(p, firstLine) });
+    }
+    this.visible.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    for (const f of this.visible) this.byPath.set(f.path, f);
+    this.totalBytes = this.visible.reduce((n, f) => n + f.size, 0);
+    this.name = roots.length === 1 ? roots[0]!.root.name : roots.length ? roots.map((r) => r.root.name).join(' + ') : 'text';
+    const o = spec.options ?? {};
+    this.rgPath = o.disableRipgrep ? null : o.rgPath ?? findRipgrep();
+  }
+
+  /** Whether grep runs on ripgrep (false: the pure-JS search). */
+  get usesRipgrep(): boolean {
+    return this.rgPath !== null;
+  }
+
+  /** File metadata, sorted by path. */
+  files(): FileEntry[] {
+    return this.visible.slice();
+  }
+
+  /** A spec that reopens this workspace without a scan, optionally narrowed (for child runs). */
+  childSpec(subsetPaths?: string[], virtualFiles?: { path: string; content: string }[]): WorkspaceSpec {
+    return {
+      roots: this.roots.map((r) => r.root),
+      options: this.spec.options,
+      subsetPaths: subsetPaths ?? this.spec.subsetPaths,
+      virtualFiles: virtualFiles ?? this.spec.virtualFiles,
+      files: this.diskFiles,
+    };
+  }
+
+  summary(): WorkspaceSummary {
+    const counts = new Map<string, number>();
+    for (const f of this.visible) counts.set(f.language, (counts.get(f.language) ?? 0) + 1);
+    const languages = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    return {
+      name: this.name,
+      roots: this.roots.map((r) => r.root.name),
+      fileCount: this.visible.length,
+      totalBytes: this.totalBytes,
+      languages,
+      tree: renderTree(this.paths(), '', 2, SUMMARY_TREE_BUDGET),
+    };
+  }
+
+  tree(dir?: string, depth?: number): string {
+    const d = normalizeWorkspacePath(dir ?? '');
+    if (d && !this.byPath.has(d) && !this.visible.some((f) => f.path.startsWith(d + '/'))) {
+      throw new WorkspaceError(this.notFoundMessage(d, 'Folder'));
+    }
+    if (d && this.byPath.has(d)) throw new WorkspaceError(`${d} is a file, not a folder: use read("${d}").`);
+    return renderTree(this.paths(), d, depth ?? 2);
+  }
+
+  private paths(): string[] {
+    return this.visible.map((f) => f.path);
+  }
+
+  /** The root a workspace path belongs to, and the path inside that root. */
+  private locate(p: string): { info: RootInfo; rel: string } {
+    if (!this.roots.length) throw new WorkspaceError(`${p} is not in this workspace.`);
+    if (this.roots.length === 1) return { info: this.roots[0]!, rel: p };
+    const slash = p.indexOf('/');
+    const first = slash >= 0 ? p.slice(0, slash) : p;
+    const info = this.roots.find((r) => r.root.name === first);
+    if (!info) {
+      throw new WorkspaceError(
+        `${p || '(empty path)'}: paths start with a root name in this multi-root workspace (${this.roots.map((r) => r.root.name).join(', ')}).`,
+      );
+    }
+    return { info, rel: slash >= 0 ? p.slice(slash + 1) : '' };
+  }
+
+  /** The absolute path of a workspace path; throws WorkspaceError when it would leave its root. */
+  resolvePath(p: string): string {
+    const norm = this.normalizeInput(p);
+    const { info, rel } = this.locate(norm);
+    const abs = rel ? path.join(info.abs, ...rel.split('/')) : info.abs;
+    if (!isInside(info.abs, abs)) throw new WorkspaceError(`${p} is outside the workspace.`);
+    const rootReal = info.real || info.abs;
+    const real = realPathOfLongestExisting(abs);
+    if (!isInside(rootReal, real)) {
+      throw new WorkspaceError(`${norm} is outside the workspace (a symbolic link leads out of ${info.root.name}).`);
+    }
+    return abs;
+  }
+
+  /** Normalizes, with a helpful hint when an absolute path inside a root was given. */
+  private normalizeInput(p: string): string {
+    try {
+      return normalizeWorkspacePath(p);
+    } catch (err) {
+      if (typeof p === 'string' && path.isAbsolute(p)) {
+        for (const r of this.roots) {
+          if (isInside(r.abs, path.resolve(p))) {
+            const rel = path.relative(r.abs, path.resolve(p)).split(path.sep).join('/');
+            throw new WorkspaceError(`${(err as Error).message} Did you mean "${r.prefix}${rel}"?`);
+          }
+        }
+      }
+      throw err;
+    }
+  }
+
+  private checkSubset(p: string): void {
+    if (this.subset && !this.subset.some((s) => isUnder(p, s) || isUnder(s, p))) {
+      throw new WorkspaceError(`${p} is outside the paths of this run (${this.subset.join(', ')}).`);
+    }
+  }
+
+  private notFoundMessage(p: string, what = 'File'): string {
+    const close = suggestPaths(p, this.paths());
+    return `${what} not found: ${p}.` + (close.length ? ` Did you mean: ${close.join(', ')}?` : '');
+  }
+
+  /** Why a path that the index does not hold cannot be read (throws), or nothing when it may be read. */
+  private async explainMissing(p: string, abs: string): Promise<fs.Stats> {
+    let st: fs.Stats;
+    try {
+      st = await fs.promises.stat(abs);
+    } catch {
+      throw new WorkspaceError(this.notFoundMessage(p));
+    }
+    if (st.isDirectory()) throw new WorkspaceError(`${p} is a folder: use tree("${p}") or files to list it.`);
+    if (!st.isFile()) throw new WorkspaceError(`${p} is not a regular file.`);
+    if (hasBinaryExtension(p)) throw new WorkspaceError(`${p} is a binary file, ${st.size} bytes.`);
+    if (st.size > this.indexOptions.maxFileBytes) {
+      throw new WorkspaceError(
+        `${p} is too large (${st.size} bytes > maxFileBytes ${this.indexOptions.maxFileBytes}) and is excluded from the workspace.`,
+      );
+    }
+    const { info, rel } = this.locate(p);
+    const reason = await explainIgnored(info.real || info.abs, rel, false, info.matcher);
+    if (reason === 'exclude-setting') throw new WorkspaceError(`${p} is excluded by the exclude settings.`);
+    if (reason === 'ignore-file') throw new WorkspaceError(`${p} is excluded by an ignore file (.gitignore, .ignore or .rgignore).`);
+    if (reason === 'always-skipped') throw new WorkspaceError(`${p} is inside a folder that is always skipped (.git, node_modules).`);
+    return st; // new since the scan, and allowed
+  }
+
+  async read(p: string, opts: ReadOptions = {}): Promise<ReadResult> {
+    const norm = this.normalizeInput(p);
+    if (!norm) throw new WorkspaceError('read() needs a file path; use tree() to list folders.');
+    this.checkSubset(norm);
+    const virtualText = this.virtual.get(norm);
+    if (virtualText !== undefined) return sliceLines(norm, virtualText, opts);
+    if (!this.indexOptions.includeSecrets && isSecretPath(norm)) throw new WorkspaceError(secretExcludedMessage(norm));
+    const abs = this.resolvePath(norm);
+    let size: number;
+    const entry = this.byPath.get(norm);
+    if (entry) size = entry.size;
+    else size = (await this.explainMissing(norm, abs)).size;
+    const hasRange = opts.start !== undefined || opts.end !== undefined;
+    let buf: Buffer;
+    try {
+      buf = await fs.promises.readFile(abs);
+    } catch (err) {
+      throw new WorkspaceError(`Cannot read ${norm}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+    }
+    if (looksBinary(buf)) throw new WorkspaceError(`${norm} is a binary file, ${buf.length} bytes.`);
+    size = buf.length;
+    const text = buf.toString('utf8');
+    if (!hasRange && size > MAX_WHOLE_READ_BYTES) {
+      const lines = splitLines(text).length;
+      throw new WorkspaceError(
+        `${norm} is large (${size} bytes, ${lines} lines): read it in pieces with {start, end}, e.g. read("${norm}", {start: 1, end: 500}).`,
+      );
+    }
+    return sliceLines(norm, text, opts);
+  }
+
+  async grep(pattern: string, opts: GrepOptions = {}): Promise<GrepResult> {
+    if (typeof pattern !== 'string' || pattern === '') throw new WorkspaceError('grep() needs a non-empty pattern string.');
+    const limits = searchLimits(opts);
+    const collector = new HitCollector(limits);
+    const restrict = (opts.paths ?? []).map((p) => this.normalizeInput(p));
+    for (const r of restrict) this.checkGrepPath(r);
+    const globFilter = makeGlobFilter(globList(opts.glob));
+    const rootRelOf = (ws: string): string => {
+      if (this.roots.length <= 1) return ws;
+      const i = ws.indexOf('/');
+      return i >= 0 ? ws.slice(i + 1) : ws;
+    };
+    const allowed = (ws: string): boolean =>
+      this.byPath.has(ws) &&
+      (!restrict.length || restrict.some((r) => isUnder(ws, r))) &&
+      (!globFilter || globFilter(ws, rootRelOf(ws)));
+
+    // JS-compiled pattern: validates early for the fallback, and searches the virtual files.
+    let compiled: ReturnType<typeof compilePattern> | null = null;
+    const jsPattern = (): ReturnType<typeof compilePattern> => (compiled ??= compilePattern(pattern, opts));
+    let stoppedEarly = false;
+
+    if (this.rgPath) {
+      for (const info of this.roots) {
+        const rgPaths = this.rgPathsFor(info, restrict);
+        if (!rgPaths) continue;
+        stoppedEarly = await runRipgrep({
+          rgPath: this.rgPath,
+          cwd: info.abs,
+          flags: this.rgFlags(opts, limits),
+          pattern,
+          paths: rgPaths,
+          accept: (rgPath) => {
+            const ws = info.prefix + rgPath;
+            return allowed(ws) && !this.virtual.has(ws) ? ws : null;
+          },
+          collector,
+        });
+        if (stoppedEarly) break;
+      }
+    } else {
+      const pat = jsPattern();
+      for (const f of this.visible) {
+        if (this.virtual.has(f.path) || !allowed(f.path)) continue;
+        let buf: Buffer;
+        try {
+          buf = await fs.promises.readFile(this.resolvePath(f.path));
+        } catch {
+          continue; // vanished or unreadable since the scan
+        }
+        if (!searchText(f.path, buf, pat, collector)) {
+          stoppedEarly = true;
+          break;
+        }
+      }
+    }
+    if (!stoppedEarly && this.virtual.size) {
+      const pat = jsPattern();
+      for (const [p, content] of this.virtual) {
+        if (!allowed(p)) continue;
+        if (!searchText(p, content, pat, collector)) {
+          stoppedEarly = true;
+          break;
+        }
+      }
+    }
+    return collector.result(stoppedEarly);
+  }
+
+  /** A `paths` entry must name an indexed file or a folder holding some. */
+  private checkGrepPath(p: string): void {
+    this.checkSubset(p);
+    if (p === '' || this.byPath.has(p)) return;
+    if (this.visible.some((f) => f.path.startsWith(p + '/'))) return;
+    if (!this.indexOptions.includeSecrets && isSecretPath(p)) throw new WorkspaceError(secretExcludedMessage(p));
+    throw new WorkspaceError(this.notFoundMessage(p, 'Path'));
+  }
+
+  /** rg's path arguments for one root: null to skip the root, ['.'] for all of it. */
+  private rgPathsFor(info: RootInfo, restrict: string[]): string[] | null {
+    const scope = restrict.length ? restrict : this.subset ?? [];
+    if (!scope.length || scope.includes('')) return ['.'];
+    const mine: string[] = [];
+    for (const s of scope) {
+      if (!info.prefix) mine.push(s);
+      else if (s === info.root.name) return ['.'];
+      else if (s.startsWith(info.prefix)) mine.push(s.slice(info.prefix.length));
+    }
+    // Paths that no longer exist on disk would make rg complain; keep the ones that do.
+    const existing = mine.filter((m) => fs.existsSync(path.join(info.abs, m)));
+    return existing.length ? existing : null;
+  }
+
+  private rgFlags(opts: GrepOptions, limits: { before: number; after: number }): string[] {
+    const flags = ['--json', '--no-config', '--hidden', '--follow', '--no-require-git', '--no-messages'];
+    flags.push('--max-filesize', String(this.indexOptions.maxFileBytes));
+    flags.push(opts.ignoreCase ? '--ignore-case' : '--case-sensitive');
+    if (opts.fixed) flags.push('--fixed-strings');
+    if (opts.word) flags.push('--word-regexp');
+    if (limits.before) flags.push('--before-context', String(limits.before));
+    if (limits.after) flags.push('--after-context', String(limits.after));
+    if (!this.indexOptions.respectIgnoreFiles) flags.push('--no-ignore');
+    // The user's globs narrow rg's walk when paths have no root prefix (one root); the index filter
+    // applies them exactly in every case.
+    if (this.roots.length === 1) for (const g of globList(opts.glob)) flags.push('--glob', g);
+    for (const ex of this.indexOptions.exclude) flags.push('--glob', ex.startsWith('!') ? ex.slice(1) : `!${ex}`);
+    const cfg = this.roots[0]?.matcher.config;
+    if (!cfg || cfg.skipGit) flags.push('--glob', '!.git');
+    if (!cfg || cfg.skipNodeModules) flags.push('--glob', '!node_modules');
+    return flags;
+  }
+}
+
+/** Lines start..end (1-based, inclusive, clamped) of a text. */
+function sliceLines(p: string, text: string, opts: ReadOptions): ReadResult {
+  const lines = splitLines(text);
+  const total = text === '' ? 0 : lines.length;
+  const toInt = (v: unknown, name: string): number | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new WorkspaceError(`read(): ${name} must be a line number.`);
+    return Math.floor(v);
+  };
+  let start = toInt(opts.start, 'start') ?? 1;
+  let end = toInt(opts.end, 'end') ?? total;
+  if (start < 1) start = 1;
+  if (total === 0) return { path: p, text: '', startLine: 1, endLine: 0, totalLines: 0 };
+  if (start > total) {
+    throw new WorkspaceError(`read("${p}"): start line ${start} is beyond the end of the file (${total} lines).`);
+  }
+  if (end > total) end = total;
+  if (end < start) throw new WorkspaceError(`read("${p}"): end line ${end} is before start line ${start}.`);
+  const slice = lines.slice(start - 1, end).join('\n');
+  return { path: p, text: slice, startLine: start, endLine: end, totalLines: total };
+}
+
+/** realpath of `abs`, or of its longest existing ancestor joined with the rest (for paths not yet there). */
+function realPathOfLongestExisting(abs: string): string {
+  let cur = abs;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(cur), ...rest);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw new WorkspaceError(`${abs}: symbolic link loop.`);
+      const up = path.dirname(cur);
+      if (up === cur) return abs;
+      rest.unshift(path.basename(cur));
+      cur = up;
+    }
+  }
+}
