@@ -120,6 +120,6 @@ function unreachable(err: unknown, baseUrl: string, what: string): ModelError {
 
 /** Ollama names default to the ':latest' tag. */
 function hasOllamaModel(models: string[], model: string): boolean {
-  const want = model.includes(':') ? model : `${model}:latest`;
-  return models.some((m) => m === model || m === want);
+  const tagged = (name: string) => (name.includes(':') ? name : `${name}:latest`);
+  return models.some((m) => tagged(m) === tagged(model));
 }

@@ -164,6 +164,12 @@ export function toModelError(err: unknown, outcome: AttemptOutcome, ctx: ErrorCo
   }
 
   const name = typeof e.name === 'string' ? e.name : '';
+  // An error event inside a 200 stream (OpenRouter and others do this when an upstream fails mid-reply).
+  if (status === undefined && e.error && typeof e.error === 'object') {
+    const code = (e.error as { code?: unknown }).code;
+    if (typeof code === 'number' && code >= 400) return httpError(code, serverMessageOf(e), undefined, ctx);
+    return new ModelError(redact(`${displayUrl(ctx.baseUrl)} reported an error mid-reply: ${oneLine(serverMessageOf(e) ?? 'unknown')}`, ctx.apiKey), 'server');
+  }
   if (name === 'APIConnectionTimeoutError') return timeoutError(ctx);
   const net = networkCause(err);
   if (net) return networkError(net, ctx);

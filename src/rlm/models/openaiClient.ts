@@ -40,6 +40,8 @@ export class OpenAIClient implements ModelClient {
       timeout: this.timeoutMs * 2,
       defaultHeaders: options.headers,
       defaultQuery: query,
+      // Failures reach the caller as ModelErrors; the SDK's own console logging would only add noise to the CLI.
+      logLevel: 'off',
     });
   }
 
