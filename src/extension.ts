@@ -1,0 +1,120 @@
+// Activation registers commands, the @rlm chat participant and the rlm_askWorkspace tool, and nothing else:
+// the engine, wasm, model clients, markdown renderer and webviews load on first use (dynamic imports), so
+// activation costs a few milliseconds. Only the light modules below are imported statically.
+const moduleStart = performance.now();
+import * as vscode from 'vscode';
+import { Redactor } from './vscode/redact';
+import { RunRegistry } from './vscode/runRegistry';
+import { ApiKeys, setApiKeyCommand } from './vscode/secrets';
+import type { AskServices } from './vscode/ask';
+import type { AskCommandArgs } from './vscode/askCommand';
+import type { CitationTarget } from './vscode/openCitation';
+import type { AskToolInput } from './vscode/askTool';
+
+export interface RlmExtensionApi {
+  /** Time spent in activate() plus this module's own top-level code, ms. */
+  readonly activationMs: number;
+  readonly registry: RunRegistry;
+  /** The @rlm participant's handler (the same function the chat view calls). */
+  readonly chatHandler: vscode.ChatRequestHandler;
+  readonly followupProvider: vscode.ChatFollowupProvider;
+  /** Resolved settings, as the extension reads them (machine-scoped values from user settings only). */
+  settings(): Promise<import('./vscode/settings').RlmSettings>;
+  /** Where ripgrep was found (VS Code's bundled rg, the setting, PATH), or undefined for the pure-JS search. */
+  ripgrep(): Promise<import('./vscode/ripgrep').RipgrepLocation | undefined>;
+  /** Whether a key is stored in SecretStorage for the provider (never the key itself). */
+  hasStoredKey(provider: 'openai'): Promise<boolean>;
+}
+
+export const PARTICIPANT_ID = 'rlm-vscode.rlm';
+export const TOOL_NAME = 'rlm_askWorkspace';
+
+export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
+  const activateStart = performance.now();
+  const log = vscode.window.createOutputChannel('RLM', { log: true });
+  const registry = new RunRegistry();
+  const keys = new ApiKeys(context.secrets);
+  const services: AskServices = { registry, keys, log, redactor: new Redactor(), cacheDir: context.globalStorageUri.fsPath };
+
+  const chatHandler: vscode.ChatRequestHandler = async (request, chatContext, stream, token) => {
+    const { createChatHandler } = await import('./vscode/chatParticipant');
+    return createChatHandler(services)(request, chatContext, stream, token);
+  };
+  const followupProvider: vscode.ChatFollowupProvider = {
+    async provideFollowups(result, chatContext, token) {
+      const { followupProvider: provider } = await import('./vscode/chatParticipant');
+      return provider.provideFollowups(result, chatContext, token);
+    },
+  };
+
+  const reportFailure = (what: string) => (error: unknown) => {
+    const message = services.redactor.redact(error instanceof Error ? error.message : String(error));
+    log.error(`${what}: ${message}`);
+    void vscode.window.showErrorMessage(`RLM: ${message}`);
+    return undefined;
+  };
+
+  context.subscriptions.push(
+    log,
+    { dispose: () => registry.cancelAll() },
+    vscode.commands.registerCommand('rlm.askWorkspace', async (args?: AskCommandArgs) => {
+      const { askWorkspaceCommand } = await import('./vscode/askCommand');
+      return askWorkspaceCommand(services, context.globalState, args).catch(reportFailure('ask'));
+    }),
+    vscode.commands.registerCommand('rlm.setApiKey', (arg?: { provider?: 'openai'; key?: string }) => setApiKeyCommand(keys, arg)),
+    vscode.commands.registerCommand('rlm.clearApiKey', async () => {
+      await keys.clear('openai');
+      void vscode.window.showInformationMessage('RLM: API key removed from secret storage.');
+    }),
+    vscode.commands.registerCommand('rlm.openCitation', async (target: CitationTarget) => {
+      const { openCitation } = await import('./vscode/openCitation');
+      const editor = await openCitation(target);
+      return editor ? { path: editor.document.uri.toString(), line: editor.selection.active.line + 1 } : undefined;
+    }),
+    vscode.commands.registerCommand('rlm.showTrajectory', async (runId?: string) => {
+      const { showTrajectoryAsJson } = await import('./vscode/trajectory');
+      const doc = await showTrajectoryAsJson(registry, typeof runId === 'string' ? runId : undefined);
+      return doc?.uri.toString();
+    }),
+    vscode.commands.registerCommand('rlm.showLog', () => log.show()),
+  );
+
+  // The chat and language-model-tool APIs are missing in some hosts (older VS Code forks): register when present.
+  if (vscode.chat?.createChatParticipant) {
+    const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, chatHandler);
+    participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'rlm.png');
+    participant.followupProvider = followupProvider;
+    context.subscriptions.push(participant);
+  }
+  if (vscode.lm?.registerTool) {
+    context.subscriptions.push(
+      vscode.lm.registerTool<AskToolInput>(TOOL_NAME, {
+        async prepareInvocation(options, token) {
+          const { createAskTool } = await import('./vscode/askTool');
+          return createAskTool(services).prepareInvocation?.(options, token);
+        },
+        async invoke(options, token) {
+          const { createAskTool } = await import('./vscode/askTool');
+          return createAskTool(services).invoke(options, token);
+        },
+      }),
+    );
+  }
+
+  const activationMs = performance.now() - activateStart + (activateStart - moduleStart);
+  log.info(`activated in ${activationMs.toFixed(1)} ms`);
+  return {
+    activationMs,
+    registry,
+    chatHandler,
+    followupProvider,
+    settings: async () => (await import('./vscode/settings')).readSettings(),
+    ripgrep: async () => {
+      const [{ readSettings }, { locateRipgrep }] = await Promise.all([import('./vscode/settings'), import('./vscode/workspaceSpec')]);
+      return locateRipgrep(readSettings());
+    },
+    hasStoredKey: async (provider) => (await context.secrets.get(`rlm.apiKey.${provider}`)) !== undefined,
+  };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,101 @@
+// One question, from any surface (palette, chat, tool): resolve the models, describe the workspace, create
+// the LiveRun in the registry, and run the engine. The engine is loaded on first use, so activation stays
+// cheap (no wasm, no index).
+import * as vscode from 'vscode';
+import type { TrajectoryEvent } from '../rlm/events';
+import type { LiveRun } from '../rlm/liveRun';
+import type { FocusItem, RunResult } from '../rlm/types';
+import { Redactor } from './redact';
+import type { RunOrigin, RunRegistry } from './runRegistry';
+import { resolveModels, type ResolvedModels } from './providers';
+import type { ApiKeys } from './secrets';
+import { readSettings } from './settings';
+import { buildWorkspace } from './workspaceSpec';
+
+export interface AskServices {
+  registry: RunRegistry;
+  keys: ApiKeys;
+  log: vscode.LogOutputChannel;
+  redactor: Redactor;
+  /** Folder for caches (the symbol index), outside the workspace. */
+  cacheDir?: string;
+}
+
+export interface AskRequest {
+  question: string;
+  origin: RunOrigin;
+  focus?: FocusItem[];
+  /** The model picked in the chat view. */
+  chatModel?: vscode.LanguageModelChat;
+  token?: vscode.CancellationToken;
+}
+
+export interface StartedAsk {
+  run: LiveRun;
+  models: ResolvedModels;
+  result: Promise<RunResult>;
+}
+
+/** Live counts for progress displays: root iterations and sub-calls over the whole run tree. */
+export class RunProgress {
+  iterations = 0;
+  subCalls = 0;
+  private rootRunId?: string;
+
+  update(event: TrajectoryEvent): boolean {
+    if (event.type === 'run_start' && this.rootRunId === undefined) this.rootRunId = event.runId;
+    if (event.type === 'iteration' && event.runId === this.rootRunId) {
+      this.iterations = Math.max(this.iterations, event.iteration);
+      return true;
+    }
+    if (event.type === 'subcall') {
+      this.subCalls++;
+      return true;
+    }
+    return false;
+  }
+
+  get text(): string {
+    return `iteration ${this.iterations} · ${this.subCalls} sub-call${this.subCalls === 1 ? '' : 's'}`;
+  }
+}
+
+/** Throws ConfigurationError for setup problems (before any run is created). */
+export async function startAsk(services: AskServices, request: AskRequest): Promise<StartedAsk> {
+  const settings = readSettings();
+  const models = await resolveModels({ settings, keys: services.keys, chatModel: request.chatModel });
+  for (const secret of models.secrets) services.redactor.add(secret);
+  const workspace = await buildWorkspace(settings, services.cacheDir);
+  const run = services.registry.create(request.question, request.origin);
+  const { log, redactor } = services;
+  log.info(`[${run.id}] ${request.origin}: ${redactor.redact(models.description)}; ripgrep: ${workspace.ripgrep ? `${workspace.ripgrep.path} (${workspace.ripgrep.source})` : 'none, pure-JS search'}${workspace.virtual ? '; virtual workspace via workspace.fs' : ''}`);
+  const cancelSubscription = request.token?.onCancellationRequested(() => run.cancel());
+  if (request.token?.isCancellationRequested) run.cancel();
+  const result = (async () => {
+    try {
+      const { runRlm } = await import('../rlm/engine');
+      const started = Date.now();
+      const outcome = await runRlm({
+        question: request.question,
+        workspace: workspace.spec,
+        model: models.model,
+        subModel: models.subModel,
+        limits: settings.limits,
+        signal: run.signal,
+        onEvent: run.push,
+        focus: request.focus,
+      });
+      log.info(`[${run.id}] ${outcome.stopReason} after ${outcome.iterations} iterations, ${outcome.subCalls} sub-calls, ${Date.now() - started} ms${outcome.detail ? `: ${redactor.redact(outcome.detail)}` : ''}`);
+      run.finish(outcome);
+      return outcome;
+    } catch (error) {
+      const message = redactor.redact(error instanceof Error ? error.message : String(error));
+      log.error(`[${run.id}] failed: ${message}`);
+      run.finish(undefined, message);
+      throw new Error(message);
+    } finally {
+      cancelSubscription?.dispose();
+    }
+  })();
+  return { run, models, result };
+}

@@ -1,0 +1,156 @@
+// Turns settings (+ the chat's picked model, + stored keys) into the root and sub-call ModelClients.
+// 'auto' picks what works with no setup: an OpenAI-compatible endpoint the user gave a key for, else the
+// user's vscode.lm models (Copilot), else a local Ollama with a model pulled. When nothing works the user
+// gets a ConfigurationError carrying the one action that fixes it.
+import * as vscode from 'vscode';
+import type { ModelClient } from '../rlm/models/types';
+import { LmModelClient, lookupLmModel } from './lmModelClient';
+import type { ApiKeys } from './secrets';
+import { DEFAULT_OPENAI_BASE_URL, type RlmSettings } from './settings';
+
+export const DEFAULT_OPENAI_MODEL = 'gpt-4.1-mini';
+
+export interface ConfigurationAction {
+  title: string;
+  command: string;
+  args?: unknown[];
+}
+
+/** A setup problem the user can fix in one step; shown as a message with buttons, never as a stack trace. */
+export class ConfigurationError extends Error {
+  constructor(
+    message: string,
+    readonly actions: ConfigurationAction[],
+  ) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export interface ResolvedModels {
+  provider: 'vscode-lm' | 'openai' | 'ollama';
+  model: ModelClient;
+  subModel: ModelClient;
+  /** For logs and messages: provider, model names and endpoint (never a key). */
+  description: string;
+  /** Secrets in use, so the caller can redact them from anything it shows. */
+  secrets: string[];
+}
+
+export interface ResolveInput {
+  settings: RlmSettings;
+  keys: ApiKeys;
+  /** The model picked in the chat view (chat participant requests). */
+  chatModel?: vscode.LanguageModelChat;
+  /** Injected for tests; defaults to probing the Ollama host. */
+  probeOllama?: (host: string) => Promise<string[] | undefined>;
+}
+
+const SET_KEY: ConfigurationAction = { title: 'Set API Key', command: 'rlm.setApiKey' };
+const OPEN_SETTINGS: ConfigurationAction = { title: 'Open RLM Settings', command: 'workbench.action.openSettings', args: ['@ext:rlm-vscode.rlm-vscode'] };
+
+/** Model names installed on an Ollama host, or undefined when it does not answer. */
+export async function probeOllamaModels(host: string): Promise<string[] | undefined> {
+  try {
+    const response = await fetch(new URL('/api/tags', host), { signal: AbortSignal.timeout(1500) });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { models?: { name?: string }[] };
+    return (body.models ?? []).map((m) => m.name ?? '').filter(Boolean);
+  } catch {
+    return undefined;
+  }
+}
+
+async function createHttpClient(options: { provider: 'openai' | 'ollama'; model: string; baseUrl: string; apiKey?: string; timeoutMs: number }): Promise<ModelClient> {
+  // Loaded on first use: the HTTP clients are not needed at activation.
+  const { createModelClient } = await import('../rlm/models/createClient');
+  return createModelClient(options);
+}
+
+async function openai(input: ResolveInput): Promise<ResolvedModels> {
+  const { settings } = input;
+  const key = await input.keys.get('openai');
+  const isDefaultEndpoint = settings.openaiBaseUrl.replace(/\/+$/, '') === DEFAULT_OPENAI_BASE_URL;
+  // Local servers (vLLM, LM Studio, llama.cpp) usually take any key; api.openai.com never does.
+  if (!key && isDefaultEndpoint) {
+    throw new ConfigurationError('RLM needs an API key for OpenAI. Set one (it is kept in secret storage), or choose another provider in the settings.', [SET_KEY, OPEN_SETTINGS]);
+  }
+  const model = settings.model || DEFAULT_OPENAI_MODEL;
+  const subModelName = settings.subModel || model;
+  const common = { provider: 'openai' as const, baseUrl: settings.openaiBaseUrl, apiKey: key?.key ?? 'not-needed', timeoutMs: settings.requestTimeoutMs };
+  const root = await createHttpClient({ ...common, model });
+  const sub = subModelName === model ? root : await createHttpClient({ ...common, model: subModelName });
+  return {
+    provider: 'openai',
+    model: root,
+    subModel: sub,
+    description: `openai ${model} (sub-calls: ${subModelName}) at ${settings.openaiBaseUrl}${key ? ` (key from ${key.source})` : ' (no key)'}`,
+    secrets: key ? [key.key] : [],
+  };
+}
+
+async function ollama(input: ResolveInput, installed?: string[]): Promise<ResolvedModels> {
+  const { settings } = input;
+  const models = installed ?? (await (input.probeOllama ?? probeOllamaModels)(settings.ollamaHost));
+  const model = settings.model || models?.[0];
+  if (!model) {
+    throw new ConfigurationError(
+      models === undefined
+        ? `RLM could not reach Ollama at ${settings.ollamaHost}. Start Ollama, or choose another provider in the settings.`
+        : `Ollama at ${settings.ollamaHost} has no models. Pull one (for example \`ollama pull qwen2.5-coder\`), or set rlm.model.`,
+      [OPEN_SETTINGS],
+    );
+  }
+  const subModelName = settings.subModel || model;
+  const common = { provider: 'ollama' as const, baseUrl: settings.ollamaHost, timeoutMs: settings.requestTimeoutMs };
+  const root = await createHttpClient({ ...common, model });
+  const sub = subModelName === model ? root : await createHttpClient({ ...common, model: subModelName });
+  return { provider: 'ollama', model: root, subModel: sub, description: `ollama ${model} (sub-calls: ${subModelName}) at ${settings.ollamaHost}`, secrets: [] };
+}
+
+async function vscodeLm(input: ResolveInput, available?: vscode.LanguageModelChat[]): Promise<ResolvedModels> {
+  const { settings } = input;
+  let root = input.chatModel;
+  if (!root) {
+    const all = available ?? (await vscode.lm.selectChatModels());
+    root = (settings.model ? all.find((m) => m.id === settings.model || m.family === settings.model) : undefined) ?? all.find((m) => m.vendor === 'copilot') ?? all[0];
+  }
+  if (!root) {
+    throw new ConfigurationError('No VS Code language model is available (sign in to GitHub Copilot), or choose another provider in the settings.', [OPEN_SETTINGS]);
+  }
+  let sub = root;
+  if (settings.subModel && settings.subModel !== root.id && settings.subModel !== root.family) {
+    sub = (await lookupLmModel(settings.subModel)) ?? root;
+  }
+  return {
+    provider: 'vscode-lm',
+    model: new LmModelClient(root),
+    subModel: sub === root ? new LmModelClient(root) : new LmModelClient(sub),
+    description: `vscode-lm ${root.vendor}/${root.id} (sub-calls: ${sub.id})`,
+    secrets: [],
+  };
+}
+
+export async function resolveModels(input: ResolveInput): Promise<ResolvedModels> {
+  const { settings } = input;
+  switch (settings.provider) {
+    case 'openai':
+      return openai(input);
+    case 'ollama':
+      return ollama(input);
+    case 'vscode-lm':
+      return vscodeLm(input);
+  }
+  // auto
+  if (input.chatModel) return vscodeLm(input);
+  if (await input.keys.get('openai')) return openai(input);
+  if (settings.openaiBaseUrl.replace(/\/+$/, '') !== DEFAULT_OPENAI_BASE_URL) return openai(input);
+  const lmModels = await vscode.lm.selectChatModels();
+  if (lmModels.length) return vscodeLm(input, lmModels);
+  const ollamaModels = await (input.probeOllama ?? probeOllamaModels)(settings.ollamaHost);
+  if (ollamaModels?.length) return ollama(input, ollamaModels);
+  throw new ConfigurationError(
+    'RLM needs a language model. Set an API key for an OpenAI-compatible endpoint, sign in to GitHub Copilot, or start Ollama.',
+    [SET_KEY, OPEN_SETTINGS],
+  );
+}
