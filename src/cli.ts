@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { runRlm } from './rlm/engine';
 import type { TrajectoryEvent } from './rlm/events';
-import { createModelClient, detectDefaultProvider, checkReachable, type Provider } from './rlm/models/createClient';
-import type { ModelClient } from './rlm/models/types';
+import { createClient, detectDefaultProvider, checkReachable, DEFAULT_MODELS, type Provider } from './rlm/models/createClient';
 import { JsonlTrajectoryWriter } from './rlm/trajectoryFile';
 import { DEFAULT_LIMITS, type RlmLimits } from './rlm/types';
 import type { WorkspaceRoot } from './workspace/types';
@@ -152,15 +151,6 @@ function progressPrinter(quiet: boolean, maxIterations: number): (e: TrajectoryE
   };
 }
 
-async function pickModel(client: ModelClient | undefined, provider: Provider, explicit: string | undefined, available: string[] | undefined): Promise<string> {
-  void client;
-  if (explicit) return explicit;
-  if (process.env.RLM_MODEL) return process.env.RLM_MODEL;
-  if (provider === 'openai') return 'gpt-4.1-mini';
-  if (available?.length) return available[0];
-  throw new UsageError('Ollama has no models installed: run `ollama pull qwen2.5-coder` (or another model) and pass --model NAME');
-}
-
 export async function main(argv: string[]): Promise<number> {
   let args: CliArgs | 'help';
   try {
@@ -186,20 +176,19 @@ export async function main(argv: string[]): Promise<number> {
   let writer: JsonlTrajectoryWriter | undefined;
   try {
     const workspaceRoots = roots(args.dirs);
-    const provider = args.provider ?? detectDefaultProvider(process.env).provider;
-    const baseUrl = args.baseUrl ?? (provider === 'openai' ? process.env.OPENAI_BASE_URL : process.env.OLLAMA_HOST);
-    const apiKey = provider === 'openai' ? process.env.OPENAI_API_KEY : undefined;
+    const detected = detectDefaultProvider(process.env);
+    const provider = args.provider ?? detected.provider;
+    const baseUrl = args.baseUrl ?? (provider === detected.provider ? detected.baseUrl : provider === 'ollama' ? process.env.OLLAMA_HOST : process.env.OPENAI_BASE_URL);
+    const apiKey = provider === 'openai' ? process.env.OPENAI_API_KEY?.trim() : undefined;
     if (provider === 'openai' && !apiKey) {
       throw new UsageError('no API key: set OPENAI_API_KEY (for a local OpenAI-compatible server any value works), or use --provider ollama');
     }
-    const probe = createModelClient({ provider, model: args.model ?? 'probe', baseUrl, apiKey, timeoutMs: 10_000 });
-    const reach = await checkReachable(probe, { provider, baseUrl });
-    if (!reach.ok) throw new UsageError(reach.message);
-    const model = await pickModel(probe, provider, args.model, reach.models);
+    const model = args.model ?? (process.env.RLM_MODEL?.trim() || DEFAULT_MODELS[provider]);
     const timeoutMs = args.requestTimeoutMs;
-    const root = createModelClient({ provider, model, baseUrl, apiKey, timeoutMs, stream: true });
-    const subName = args.subModel ?? process.env.RLM_SUB_MODEL;
-    const sub = subName && subName !== model ? createModelClient({ provider, model: subName, baseUrl, apiKey, timeoutMs, stream: false }) : undefined;
+    const root = createClient({ provider, model, baseUrl, apiKey, timeoutMs, stream: true });
+    await checkReachable(root, { signal: controller.signal });
+    const subName = args.subModel ?? process.env.RLM_SUB_MODEL?.trim();
+    const sub = subName && subName !== model ? createClient({ provider, model: subName, baseUrl, apiKey, timeoutMs, stream: false }) : undefined;
 
     const limits = { ...DEFAULT_LIMITS, ...args.limits };
     writer = args.trajectory ? new JsonlTrajectoryWriter(path.resolve(args.trajectory)) : undefined;
