@@ -1,0 +1,65 @@
+// Shapes returned by code intelligence. Plain data: they cross the worker boundary into the sandbox.
+
+export type SymbolKind =
+  | 'function'
+  | 'method'
+  | 'class'
+  | 'interface'
+  | 'type'
+  | 'enum'
+  | 'struct'
+  | 'trait'
+  | 'impl'
+  | 'module'
+  | 'namespace'
+  | 'constant'
+  | 'variable'
+  | 'macro';
+
+/** One entry of a file's outline. Lines are 1-based and inclusive. */
+export interface OutlineSymbol {
+  kind: SymbolKind;
+  name: string;
+  line: number;
+  endLine: number;
+  /** Name of the enclosing class/interface/impl/namespace/function, when nested. */
+  container?: string;
+}
+
+/** A definition found by the symbol index. */
+export interface Definition {
+  path: string;
+  line: number;
+  endLine: number;
+  kind: SymbolKind;
+  name: string;
+  container?: string;
+}
+
+export interface ReferenceHit {
+  path: string;
+  /** 1-based. */
+  line: number;
+  text: string;
+}
+
+export interface ReferenceResult {
+  hits: ReferenceHit[];
+  /** References found; when `exact` is false, an upper bound (lines past the search budget were not checked). */
+  total: number;
+  truncated: boolean;
+  exact: boolean;
+}
+
+export interface ReferenceOptions {
+  /** Cap on hits returned (default 100, at most 1000). */
+  maxResults?: number;
+  /** Search only these workspace-relative paths (files or folders). */
+  paths?: string[];
+}
+
+export interface SymbolSearchOptions {
+  /** Cap on results (default 50, at most 500). */
+  maxResults?: number;
+  kind?: SymbolKind | SymbolKind[];
+}
