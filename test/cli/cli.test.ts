@@ -1,0 +1,165 @@
+// The CLI as a user runs it: the built dist/cli.js in a child process, the scripted server on 127.0.0.1.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startScriptedServer, type ScriptedReply, type ScriptedRequest, type ScriptedServer } from '../support/scriptedModelServer';
+import { js, isSubCall, makeProject, SAMPLE_PROJECT, turnOf, ROOT_MODEL, SUB_MODEL, lastUser } from '../support/rlmScript';
+
+const CLI = join(__dirname, '../../dist/cli.js');
+let dir: string;
+
+before(() => {
+  assert.ok(existsSync(CLI), 'dist/cli.js is built (npm run build)');
+  dir = makeProject(SAMPLE_PROJECT);
+});
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string | undefined> = {}, onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'rlm-cache-')), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    onSpawn?.((sig) => child.kill(sig));
+  });
+}
+
+async function withServer<T>(reply: (req: ScriptedRequest) => ScriptedReply, fn: (s: ScriptedServer) => Promise<T>): Promise<T> {
+  const server = await startScriptedServer({ reply });
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+const TURNS = [
+  js(`const hits = await context.grep('createCart', { glob: 'src/**' });
+print(hits.map(h => h.path + ':' + h.line + ' ' + h.text.trim()).join('\\n'));
+const notes = await llm_batch(hits.map(h => 'Explain ' + h.path + ':' + h.line));
+print(notes.join('\\n'));`),
+  js(`const def = (await context.grep('export function createCart'))[0];
+FINAL('createCart is defined at ' + def.path + ':' + def.line + ' and used in src/server.ts:5.');`),
+];
+
+function reply(req: ScriptedRequest): ScriptedReply {
+  if (isSubCall(req)) return `note for ${lastUser(req)}`;
+  return TURNS[turnOf(req) - 1];
+}
+
+test('ask: answer on stdout, progress on stderr, exit 0', async () => {
+  await withServer(reply, async (server) => {
+    const r = await runCli(['ask', '--dir', dir, '--model', ROOT_MODEL, '--sub-model', SUB_MODEL, 'Where is createCart defined?'], {
+      OPENAI_API_KEY: 'sk-test-secret',
+      OPENAI_BASE_URL: server.openaiBaseUrl,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'createCart is defined at src/cart.ts:3 and used in src/server.ts:5.');
+    assert.match(r.stderr, /\[rlm\] turn 1\/20/);
+    assert.doesNotMatch(r.stdout + r.stderr, /sk-test-secret/);
+    assert.deepEqual(new Set(server.requests.filter(isSubCall).map((q) => q.model)), new Set([SUB_MODEL]));
+  });
+});
+
+test('--json prints the run facts and --trajectory writes JSONL events', async () => {
+  await withServer(reply, async (server) => {
+    const trajectory = join(mkdtempSync(join(tmpdir(), 'rlm-traj-')), 'run.jsonl');
+    const r = await runCli(
+      ['ask', '--json', '--quiet', '--trajectory', trajectory, '--dir', dir, '--provider', 'openai', '--base-url', server.openaiBaseUrl, '--model', ROOT_MODEL, 'Where is createCart defined?'],
+      { OPENAI_API_KEY: 'sk-test-secret' },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '', '--quiet prints nothing on stderr');
+    const out = JSON.parse(r.stdout);
+    for (const key of ['answer', 'stopReason', 'iterations', 'subCalls', 'depth', 'usage', 'citations', 'durationMs']) assert.ok(key in out, `--json has ${key}`);
+    assert.equal(out.stopReason, 'final');
+    assert.equal(out.iterations, 2);
+    assert.equal(out.subCalls, 2);
+    assert.equal(out.depth, 0);
+    assert.ok(out.usage.inputTokens > 0 && out.usage.outputTokens > 0);
+    assert.deepEqual(out.citations, [
+      { path: 'src/cart.ts', line: 3, valid: true },
+      { path: 'src/server.ts', line: 5, valid: true },
+    ]);
+
+    const events = readFileSync(trajectory, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const types = new Set(events.map((e) => e.type));
+    for (const t of ['run_start', 'iteration', 'code', 'subcall', 'evidence', 'final', 'run_end']) assert.ok(types.has(t), `trajectory has ${t}`);
+    const grepHits = events.filter((e) => e.type === 'evidence' && e.kind === 'grep');
+    assert.ok(grepHits.some((e) => e.path === 'src/server.ts' && e.line === 5), 'grep hits are evidence with path and line');
+    assert.doesNotMatch(readFileSync(trajectory, 'utf8'), /sk-test-secret/);
+  });
+});
+
+test('ollama provider works end to end', async () => {
+  await withServer(reply, async (server) => {
+    const r = await runCli(['ask', '--provider', 'ollama', '--base-url', server.url, '--model', ROOT_MODEL, '--dir', dir, 'Where is createCart defined?']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /src\/cart\.ts:3/);
+    assert.ok(server.requests.every((q) => q.protocol === 'ollama'));
+  });
+});
+
+test('no model reachable: one line saying how to configure one, non-zero exit', async () => {
+  const r = await runCli(['ask', '--dir', dir, 'anything'], { OLLAMA_HOST: 'http://127.0.0.1:9' });
+  assert.notEqual(r.code, 0);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^rlm: .*127\.0\.0\.1:9.*(OPENAI_API_KEY|ollama)/i);
+});
+
+test('usage errors are one clear line with exit 2', async () => {
+  for (const [args, pattern] of [
+    [['ask'], /missing question/],
+    [['ask', '--max-iterations', 'x', 'q'], /--max-iterations needs a number/],
+    [['ask', '--dir', '/no/such/dir', 'q'], /not a folder/],
+    [['ask', '--api-key', 'k', 'q'], /OPENAI_API_KEY/],
+    [['frobnicate'], /unknown command/],
+  ] as [string[], RegExp][]) {
+    const r = await runCli(args, { OPENAI_API_KEY: 'x' });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+  }
+});
+
+test('a limit still yields a best-effort answer with exit 0 and the reason on stderr', async () => {
+  await withServer(
+    (req) => (/The run must stop now/.test(lastUser(req)) ? js('FINAL("best effort: src/retry.ts:4")') : js('print("looking")')),
+    async (server) => {
+      const r = await runCli(['ask', '--max-iterations', '2', '--dir', dir, '--model', ROOT_MODEL, 'q'], { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseUrl });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), 'best effort: src/retry.ts:4');
+      assert.match(r.stderr, /stopped: max_iterations/);
+    },
+  );
+});
+
+test('Ctrl-C cancels the run promptly and exits non-zero with the reason', async () => {
+  await withServer(
+    (req) => (isSubCall(req) ? { text: 'x', delayMs: 60_000 } : js('print(await llm_batch(["a", "b", "c"]))')),
+    async (server) => {
+      let kill: ((sig: NodeJS.Signals) => void) | undefined;
+      const running = runCli(['ask', '--dir', dir, '--model', ROOT_MODEL, 'q'], { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseUrl }, (k) => (kill = k));
+      while (server.requests.filter(isSubCall).length < 3) await new Promise((r) => setTimeout(r, 20));
+      const started = Date.now();
+      kill?.('SIGINT');
+      const r = await running;
+      assert.ok(Date.now() - started < 10_000);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /no answer \(cancelled/);
+    },
+  );
+});
