@@ -173,7 +173,7 @@ describe('scripted failures and control', () => {
     assert.match(((await res.json()) as any).error, /no reply left/);
   });
 
-  it('waits latencyMs + delayMs before answering (a lower bound on the client's wait)', async () => {
+  it('waits latencyMs + delayMs before answering (the client waits at least that long)', async () => {
     const s = await serve({ latencyMs: 100, replies: [{ text: 'late', delayMs: 150 }] });
     const sent = Date.now();
     await (await postJson(`${s.url}/api/chat`, { model: 'm', stream: false, messages: user('a') })).json();
