@@ -1,0 +1,56 @@
+// Typed messages between the host (sandbox.ts, engine thread) and the sandbox worker (sandboxWorker.ts).
+import type { WorkspaceSpec, WorkspaceSummary } from '../../workspace/types';
+import type { EvidenceEvent, SandboxLimits } from './types';
+
+/** workerData of a sandbox worker. */
+export interface WorkerInit {
+  workspace: WorkspaceSpec;
+  limits: SandboxLimits;
+  /** Host functions the sandbox may call (their names become globals). */
+  hostFunctionNames: string[];
+  /** Their waiting time does not count against blockTimeoutMs. */
+  untimedHostFunctions: string[];
+  /**
+   * Shared control word, read by the QuickJS interrupt handler while model code runs (the worker cannot
+   * receive messages then). Slot CONTROL_CANCEL holds the id of a block the host wants stopped.
+   */
+  control: SharedArrayBuffer;
+}
+
+export const CONTROL_CANCEL = 0;
+export const CONTROL_SLOTS = 1;
+
+/** What a block produced, as the worker sees it (the host adds restarted/durationMs). */
+export interface BlockOutcome {
+  stdout: string;
+  droppedChars: number;
+  error?: string;
+  final?: string;
+  timedOut: boolean;
+  cancelled: boolean;
+  /** The QuickJS heap is spent or unsafe (memory limit, engine abort): the worker must be replaced. */
+  fatal?: 'memory' | 'crash';
+}
+
+export type HostToWorker =
+  | { type: 'exec'; blockId: number; code: string }
+  | { type: 'hostResult'; callId: number; ok: true; value: unknown }
+  | { type: 'hostResult'; callId: number; ok: false; error: string }
+  /** Stop a block that is waiting on calls (the control word stops one that is running code). */
+  | { type: 'cancel'; blockId: number }
+  | { type: 'summary'; requestId: number };
+
+export type WorkerToHost =
+  /** The workspace is open and the sandbox is ready; `restartSpec` reopens it without a scan. */
+  | { type: 'ready'; restartSpec?: WorkspaceSpec }
+  | { type: 'initError'; error: string }
+  | { type: 'hostCall'; callId: number; blockId: number; name: string; args: unknown[] }
+  /** The block that made this call is over: abort it. */
+  | { type: 'hostCallAbandoned'; callId: number }
+  | { type: 'evidence'; events: EvidenceEvent[] }
+  | { type: 'blockDone'; blockId: number; outcome: BlockOutcome }
+  | { type: 'summary'; requestId: number; ok: true; summary: WorkspaceSummary }
+  | { type: 'summary'; requestId: number; ok: false; error: string };
+
+/** Result of a bridge call as the prelude receives it (JSON inside the sandbox). */
+export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: string };

@@ -1,0 +1,512 @@
+// The sandbox worker: one QuickJS runtime (quickjs-ng, sync build) plus the workspace, on a worker thread so
+// the engine's event loop never waits on model code. It runs one code block at a time (exec messages) and
+// forwards llm_query/llm_batch/rlm_query to the host. The host terminates and replaces this worker when it
+// runs out of memory, crashes or stops answering: one QuickJS module per worker, never reused after a failure.
+import { parentPort, workerData } from 'node:worker_threads';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSDeferredPromise,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+} from 'quickjs-emscripten-core';
+import variant from '@jitl/quickjs-ng-wasmfile-release-sync';
+import { openWorkspace } from '../../workspace/workspace';
+import type { FileEntry, GrepOptions, GrepResult, ReadOptions, ReadResult, WorkspaceSpec, WorkspaceSummary } from '../../workspace/types';
+import type { EvidenceEvent } from './types';
+import { BlockClock } from './blockClock';
+import { PRELUDE_FILENAME, PRELUDE_SOURCE, type PreludeConfig } from './prelude';
+import { rewriteTopLevelDeclarations } from './topLevelDeclarations';
+import {
+  CONTROL_CANCEL,
+  type BlockOutcome,
+  type BridgeReply,
+  type HostToWorker,
+  type WorkerInit,
+  type WorkerToHost,
+} from './protocol';
+
+/** quickjs-ng's JS_EVAL_FLAG_ASYNC: top-level await, the result is a promise of {value}. */
+const JS_EVAL_FLAG_ASYNC = 1 << 7;
+const BLOCK_FILENAME = 'block.js';
+const WASM_PAGE = 65536;
+/** Cap for one printed non-string value. */
+const MAX_VALUE_CHARS = 20_000;
+
+/** What the worker uses of the Workspace class (src/workspace/workspace.ts). */
+interface WorkspaceApi {
+  name: string;
+  totalBytes: number;
+  summary(): WorkspaceSummary;
+  files(): FileEntry[];
+  tree(dir?: string, depth?: number): string;
+  read(path: string, opts?: ReadOptions): Promise<ReadResult>;
+  grep(pattern: string, opts?: GrepOptions): Promise<GrepResult>;
+  /** A spec that reopens the same workspace without a scan. */
+  childSpec?(): WorkspaceSpec;
+}
+
+/**
+ * Workspace methods the sandbox may call as context.<name>(...args), forwarded by name.
+ * Adding one is one line here (the prelude picks the list up). Missing methods answer "not available".
+ */
+const WORKSPACE_METHODS = ['read', 'grep', 'outline', 'definitions', 'references', 'symbols', 'enclosing'] as const;
+
+/** Evidence kinds for workspace methods whose results carry locations. */
+const EVIDENCE_KIND: Record<string, EvidenceEvent['kind']> = {
+  outline: 'outline',
+  definitions: 'definition',
+  symbols: 'definition',
+  references: 'reference',
+  enclosing: 'outline',
+};
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const post = (msg: WorkerToHost) => port.postMessage(msg);
+const control = new Int32Array(init.control);
+const limits = init.limits;
+
+// ---- QuickJS ---------------------------------------------------------------------------------------------
+
+/** The engine wasm: next to the bundle (dist/) when bundled, from the package in source mode. */
+function wasmFile(): string {
+  const bundled = path.join(__dirname, 'emscripten-module.wasm');
+  if (!__filename.endsWith('.ts') && existsSync(bundled)) return bundled;
+  return require.resolve('@jitl/quickjs-ng-wasmfile-release-sync/wasm');
+}
+
+interface Engine {
+  runtime: QuickJSRuntime;
+  ctx: QuickJSContext;
+  memory: WebAssembly.Memory;
+}
+
+async function createEngine(): Promise<Engine> {
+  // runtime.setMemoryLimit alone does not cap the heap (strings grew to 2 GB). A wasm memory with a maximum
+  // does: past it malloc fails and QuickJS throws "out of memory"; the host then replaces this worker.
+  const maxPages = Math.max(256, Math.floor((limits.memoryLimitMb * 1024 * 1024) / WASM_PAGE));
+  const memory = new WebAssembly.Memory({ initial: 256, maximum: maxPages });
+  const bytes = readFileSync(wasmFile());
+  const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmBinary, wasmMemory: memory }));
+  const runtime = module.newRuntime();
+  runtime.setMemoryLimit(Math.floor(maxPages * WASM_PAGE * 0.9));
+  runtime.setMaxStackSize(limits.maxStackBytes);
+  const ctx = runtime.newContext();
+  return { runtime, ctx, memory };
+}
+
+// ---- Blocks ----------------------------------------------------------------------------------------------
+
+type StopReason = 'timeout' | 'cancelled' | 'memory';
+
+interface PendingCall {
+  block: Block;
+  deferred: QuickJSDeferredPromise;
+  untimed: boolean;
+  /** Calls answered by the host thread (they can be abandoned there). */
+  remote: boolean;
+}
+
+class Block {
+  readonly clock = new BlockClock();
+  readonly calls = new Map<number, PendingCall>();
+  stdout = '';
+  droppedChars = 0;
+  final?: string;
+  stop?: StopReason;
+  cancelRequested = false;
+  private waker?: () => void;
+  private woken = false;
+
+  constructor(readonly id: number) {}
+
+  capture(text: string, droppedAlready: number): void {
+    const room = limits.maxCapturedOutputChars - this.stdout.length;
+    if (text.length <= room) this.stdout += text;
+    else {
+      this.stdout += text.slice(0, Math.max(0, room));
+      this.droppedChars += text.length - Math.max(0, room);
+    }
+    this.droppedChars += droppedAlready;
+  }
+
+  wake(): void {
+    if (this.waker) this.waker();
+    else this.woken = true;
+  }
+
+  /** Resolves on the next call completion or cancel, or after `ms` (when given). */
+  waitForEvent(ms: number | undefined): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => done(), Math.max(1, ms));
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        this.waker = undefined;
+        resolve();
+      };
+      this.waker = done;
+    });
+  }
+
+  hasUntimedCalls(): boolean {
+    for (const c of this.calls.values()) if (c.untimed) return true;
+    return false;
+  }
+}
+
+let engine: Engine;
+let workspace: WorkspaceApi;
+let active: Block | undefined;
+let nextCallId = 1;
+const calls = new Map<number, PendingCall>();
+const untimed = new Set(init.untimedHostFunctions);
+const hostNames = new Set(init.hostFunctionNames);
+/** Above this the heap is nearly spent: stop the block and have the host start a fresh worker. */
+const memoryThreshold = () => engine.memory.buffer.byteLength >= Math.max(32, limits.memoryLimitMb - 16) * 1024 * 1024;
+
+function shouldInterrupt(): boolean {
+  const b = active;
+  if (!b) return false;
+  if (Atomics.load(control, CONTROL_CANCEL) === b.id || b.cancelRequested) b.stop ??= 'cancelled';
+  else if (memoryThreshold()) b.stop ??= 'memory';
+  else if (b.clock.elapsed() >= limits.blockTimeoutMs) b.stop ??= 'timeout';
+  return b.stop !== undefined;
+}
+
+function reply(value: unknown): string {
+  return JSON.stringify({ ok: true, value } satisfies BridgeReply);
+}
+
+function replyError(e: unknown): string {
+  return JSON.stringify({ ok: false, error: errorText(e) } satisfies BridgeReply);
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Synchronous bridge: output, FINAL and the index facts the worker holds in memory. */
+function syncCall(block: Block | undefined, name: string, args: unknown[]): string {
+  try {
+    switch (name) {
+      case 'print':
+        block?.capture(String(args[0]), Number(args[1]) || 0);
+        return reply(undefined);
+      case 'final':
+        if (block) block.final = String(args[0]);
+        return reply(undefined);
+      case 'files':
+        return reply(workspace.files().map((f) => ({ path: f.path, size: f.size, language: f.language })));
+      case 'tree':
+        return reply(workspace.tree(args[0] as string | undefined, args[1] as number | undefined));
+      default:
+        return replyError(new Error(`unknown sandbox bridge "${name}"`));
+    }
+  } catch (e) {
+    return replyError(e);
+  }
+}
+
+/** A location-bearing item from a workspace result ({path, line, endLine?}). */
+function locationsOf(result: unknown): { path: string; line: number; endLine?: number }[] {
+  const items = Array.isArray(result) ? result : result && typeof result === 'object' ? [result] : [];
+  const out: { path: string; line: number; endLine?: number }[] = [];
+  for (const item of items) {
+    const r = item as { path?: unknown; line?: unknown; endLine?: unknown };
+    if (typeof r.path === 'string' && typeof r.line === 'number') {
+      out.push({ path: r.path, line: r.line, endLine: typeof r.endLine === 'number' ? r.endLine : undefined });
+    }
+  }
+  return out;
+}
+
+function evidenceFor(method: string, args: unknown[], result: unknown): EvidenceEvent[] {
+  if (method === 'read') {
+    const r = result as ReadResult;
+    return [{ kind: 'read', path: r.path, line: r.startLine, endLine: r.endLine }];
+  }
+  if (method === 'grep') {
+    const query = String(args[0]);
+    return (result as GrepResult).hits.map((h) => ({ kind: 'grep', path: h.path, line: h.line, query, text: h.text.slice(0, 300) }));
+  }
+  const kind = EVIDENCE_KIND[method];
+  if (!kind) return [];
+  const query = typeof args[0] === 'string' && method !== 'outline' && method !== 'enclosing' ? args[0] : undefined;
+  const found = locationsOf(result);
+  if (method === 'outline' && typeof args[0] === 'string') {
+    // An outline has no path per item: one event for the file's outlined span.
+    const lines = locationsOf((result as unknown[] | undefined)?.map?.((s) => ({ ...(s as object), path: args[0] })) ?? []);
+    if (lines.length === 0) return [];
+    return [{ kind, path: args[0], line: Math.min(...lines.map((l) => l.line)), endLine: Math.max(...lines.map((l) => l.endLine ?? l.line)) }];
+  }
+  if (method === 'enclosing' && found.length === 0 && result && typeof args[0] === 'string') {
+    const r = result as { line?: unknown; endLine?: unknown };
+    if (typeof r.line === 'number') return [{ kind, path: args[0], line: r.line, endLine: typeof r.endLine === 'number' ? r.endLine : undefined }];
+  }
+  return found.map((l) => ({ kind, path: l.path, line: l.line, endLine: l.endLine, query }));
+}
+
+async function callWorkspace(method: string, args: unknown[]): Promise<unknown> {
+  const fn = (workspace as unknown as Record<string, unknown>)[method];
+  if (typeof fn !== 'function') throw new Error(`context.${method} is not available in this workspace`);
+  const result = await (fn as (...a: unknown[]) => Promise<unknown>).apply(workspace, args);
+  const events = evidenceFor(method, args, result);
+  if (events.length) post({ type: 'evidence', events });
+  return result;
+}
+
+/** Settles a pending call: the sandbox's promise resolves with the reply JSON (the prelude unwraps it). */
+function completeCall(callId: number, replyJson: string): void {
+  const call = calls.get(callId);
+  if (!call) return;
+  calls.delete(callId);
+  call.block.calls.delete(callId);
+  if (call.block !== active || !call.deferred.alive) {
+    call.deferred.dispose();
+    return;
+  }
+  const { ctx } = engine;
+  const value = ctx.newString(replyJson);
+  call.deferred.resolve(value);
+  value.dispose();
+  call.deferred.dispose();
+  call.block.wake();
+}
+
+/** Asynchronous bridge: workspace methods (answered here) and host functions (a round trip). */
+function asyncCall(name: string, args: unknown[]): QuickJSHandle {
+  const block = active;
+  const { ctx } = engine;
+  const dot = name.indexOf('.');
+  const kind = name.slice(0, dot);
+  const fn = name.slice(dot + 1);
+  if (!block) throw new Error('no code block is running');
+  if (kind === 'context' && !(WORKSPACE_METHODS as readonly string[]).includes(fn)) throw new Error(`context.${fn} is not a function`);
+  if (kind === 'host' && !hostNames.has(fn)) throw new Error(`${fn} is not available in this sandbox`);
+  if (kind !== 'context' && kind !== 'host') throw new Error(`unknown bridge call "${name}"`);
+
+  const callId = nextCallId++;
+  const deferred = ctx.newPromise();
+  const call: PendingCall = { block, deferred, untimed: kind === 'host' && untimed.has(fn), remote: kind === 'host' };
+  calls.set(callId, call);
+  block.calls.set(callId, call);
+  if (kind === 'host') {
+    post({ type: 'hostCall', callId, blockId: block.id, name: fn, args });
+  } else {
+    callWorkspace(fn, args).then(
+      (value) => completeCall(callId, reply(value)),
+      (e) => completeCall(callId, replyError(e)),
+    );
+  }
+  return deferred.handle;
+}
+
+function installBridges(ctx: QuickJSContext): void {
+  const argsOf = (handle: QuickJSHandle): unknown[] => {
+    if (ctx.typeof(handle) !== 'string') throw new TypeError('bridge arguments must be a JSON string');
+    const parsed = JSON.parse(ctx.getString(handle)) as unknown;
+    return Array.isArray(parsed) ? parsed : [];
+  };
+  const nameOf = (handle: QuickJSHandle): string => {
+    if (ctx.typeof(handle) !== 'string') throw new TypeError('bridge name must be a string');
+    return ctx.getString(handle);
+  };
+  ctx.newFunction('__rlm_sync', (name, args) => ctx.newString(syncCall(active, nameOf(name), argsOf(args)))).consume((fn) =>
+    ctx.setProp(ctx.global, '__rlm_sync', fn),
+  );
+  ctx.newFunction('__rlm_async', (name, args) => asyncCall(nameOf(name), argsOf(args))).consume((fn) =>
+    ctx.setProp(ctx.global, '__rlm_async', fn),
+  );
+}
+
+function evalPrelude(ctx: QuickJSContext): void {
+  const config: PreludeConfig = {
+    root: workspace.name,
+    length: workspace.totalBytes,
+    extraHostFunctions: init.hostFunctionNames.filter((n) => !['llm_query', 'llm_batch', 'rlm_query'].includes(n)),
+    workspaceMethods: [...WORKSPACE_METHODS],
+    maxValueChars: MAX_VALUE_CHARS,
+    maxPrintChars: limits.maxCapturedOutputChars,
+  };
+  ctx.newString(JSON.stringify(config)).consume((s) => ctx.setProp(ctx.global, '__rlm_config', s));
+  const result = ctx.evalCode(PRELUDE_SOURCE, PRELUDE_FILENAME);
+  if (result.error) {
+    const err = ctx.dump(result.error);
+    result.error.dispose();
+    throw new Error(`sandbox prelude failed: ${formatError(err)}`);
+  }
+  result.value.dispose();
+}
+
+/** An uncaught value as the model should see it: "Name: message" and the block's own stack lines. */
+function formatError(value: unknown): string {
+  if (value && typeof value === 'object' && 'message' in value) {
+    const e = value as { name?: unknown; message?: unknown; stack?: unknown };
+    const head = `${typeof e.name === 'string' ? e.name : 'Error'}: ${String(e.message)}`;
+    const frames = String(e.stack ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.includes(BLOCK_FILENAME))
+      .slice(0, 5);
+    return frames.length ? `${head}\n    ${frames.join('\n    ')}` : head;
+  }
+  if (value === null) return 'Uncaught null (out of memory?)';
+  return `Uncaught ${typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value)}`;
+}
+
+function isOutOfMemory(message: string | undefined): boolean {
+  return !!message && /out of memory|Uncaught null/.test(message);
+}
+
+/** Runs every queued job; returns an error message when a job failed for a reason other than a stop. */
+function runJobs(block: Block): string | undefined {
+  const result = engine.runtime.executePendingJobs();
+  if (result.error) {
+    const err = engine.ctx.dump(result.error);
+    result.error.dispose();
+    // An interrupted job leaves the block's promise pending forever: the stop reason is the outcome.
+    if (block.stop) return undefined;
+    return formatError(err);
+  }
+  return undefined;
+}
+
+async function runBlock(block: Block, code: string): Promise<BlockOutcome> {
+  const { ctx } = engine;
+  active = block;
+  let error: string | undefined;
+  let fatal: BlockOutcome['fatal'];
+  try {
+    const evaluated = ctx.evalCode(rewriteTopLevelDeclarations(code), BLOCK_FILENAME, JS_EVAL_FLAG_ASYNC as never);
+    if (evaluated.error) {
+      if (!block.stop) error = formatError(ctx.dump(evaluated.error));
+      evaluated.error.dispose();
+    } else {
+      const promise = evaluated.value;
+      try {
+        for (;;) {
+          const jobError = block.stop ? undefined : runJobs(block);
+          if (jobError) {
+            error = jobError;
+            break;
+          }
+          if (block.stop) break;
+          const state = ctx.getPromiseState(promise);
+          if (state.type === 'fulfilled') {
+            state.value.dispose();
+            break;
+          }
+          if (state.type === 'rejected') {
+            error = formatError(ctx.dump(state.error));
+            state.error.dispose();
+            break;
+          }
+          if (block.calls.size === 0 && !engine.runtime.hasPendingJob()) {
+            error = 'Error: the code block is waiting on a promise that never settles (nothing it awaits is still running).';
+            break;
+          }
+          // Waiting: sub-model calls do not count against the block's time; everything else does.
+          const untimedWait = block.hasUntimedCalls();
+          if (untimedWait) block.clock.pause();
+          await block.waitForEvent(untimedWait ? undefined : limits.blockTimeoutMs - block.clock.elapsed());
+          if (untimedWait) block.clock.resume();
+          shouldInterrupt();
+          if (block.stop) break;
+        }
+      } finally {
+        promise.dispose();
+      }
+    }
+  } catch (e) {
+    // The engine itself failed (wasm abort, out of memory in the bridge): this module cannot be trusted.
+    error = `Error: the sandbox engine failed: ${errorText(e)}`;
+    fatal = 'crash';
+  } finally {
+    active = undefined;
+    for (const [callId, call] of block.calls) {
+      calls.delete(callId);
+      call.deferred.dispose();
+      if (call.remote) post({ type: 'hostCallAbandoned', callId });
+    }
+    block.calls.clear();
+  }
+  if (block.stop === 'memory' || isOutOfMemory(error) || memoryThreshold()) fatal ??= 'memory';
+  return {
+    stdout: block.stdout,
+    droppedChars: block.droppedChars,
+    error: block.stop === 'timeout' || block.stop === 'cancelled' ? undefined : error,
+    final: block.final,
+    timedOut: block.stop === 'timeout',
+    cancelled: block.stop === 'cancelled',
+    fatal,
+  };
+}
+
+// ---- Messages --------------------------------------------------------------------------------------------
+
+let queue: Promise<void> = Promise.resolve();
+
+function onMessage(msg: HostToWorker): void {
+  switch (msg.type) {
+    case 'exec': {
+      const block = new Block(msg.blockId);
+      queue = queue.then(async () => {
+        const outcome = await runBlock(block, msg.code);
+        post({ type: 'blockDone', blockId: msg.blockId, outcome });
+      });
+      pendingBlocks.set(msg.blockId, block);
+      queue.finally(() => pendingBlocks.delete(msg.blockId));
+      return;
+    }
+    case 'hostResult':
+      completeCall(msg.callId, msg.ok ? reply(msg.value) : replyError(new Error(msg.error)));
+      return;
+    case 'cancel': {
+      const block = pendingBlocks.get(msg.blockId);
+      if (block) {
+        block.cancelRequested = true;
+        block.stop ??= 'cancelled';
+        block.wake();
+      }
+      return;
+    }
+    case 'summary':
+      try {
+        post({ type: 'summary', requestId: msg.requestId, ok: true, summary: workspace.summary() });
+      } catch (e) {
+        post({ type: 'summary', requestId: msg.requestId, ok: false, error: errorText(e) });
+      }
+      return;
+  }
+}
+
+const pendingBlocks = new Map<number, Block>();
+
+async function main(): Promise<void> {
+  try {
+    workspace = (await openWorkspace(init.workspace)) as unknown as WorkspaceApi;
+    engine = await createEngine();
+    engine.runtime.setInterruptHandler(shouldInterrupt);
+    installBridges(engine.ctx);
+    evalPrelude(engine.ctx);
+  } catch (e) {
+    post({ type: 'initError', error: errorText(e) });
+    return;
+  }
+  port.on('message', onMessage);
+  // The index for a restart, so a replacement worker skips the scan.
+  const restartSpec = !init.workspace.files && typeof workspace.childSpec === 'function' ? workspace.childSpec() : undefined;
+  post({ type: 'ready', restartSpec });
+}
+
+void main();
