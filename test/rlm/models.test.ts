@@ -249,6 +249,21 @@ describe('streaming timeouts', () => {
   }
 });
 
+describe('OpenAI-compatible endpoints', () => {
+  it('keeps a query in the base URL (Azure api-version) on every request, and an api-key header', async () => {
+    const s = await serve(['ok']);
+    const c = createClient({
+      provider: 'openai',
+      model: 'deployment-1',
+      baseUrl: `${s.openaiBaseUrl}?api-version=2024-10-21`,
+      headers: { 'api-key': 'azure-key' },
+    });
+    assert.equal((await c.chat({ messages: MESSAGES })).text, 'ok');
+    assert.equal(s.requests[0].url, '/v1/chat/completions?api-version=2024-10-21');
+    assert.equal(s.requests[0].headers['api-key'], 'azure-key');
+  });
+});
+
 describe('detectDefaultProvider', () => {
   it('picks OpenAI when OPENAI_API_KEY is set, with the default base URL', () => {
     const c = detectDefaultProvider({ OPENAI_API_KEY: 'sk-abc' });

@@ -189,7 +189,7 @@ describe('scripted failures and control', () => {
       default: 'fallback',
     });
     const req = (content: string, model = 'big') =>
-      ({ protocol: 'openai', model, messages: [{ role: 'user', content }, { role: 'assistant', content: 'capital of' }], stream: false, headers: {}, index: 0, receivedAt: 0, body: {} }) as const;
+      ({ protocol: 'openai', model, messages: [{ role: 'user', content }, { role: 'assistant', content: 'capital of' }], stream: false, headers: {}, index: 0, receivedAt: 0, body: {}, url: '/v1/chat/completions' }) as const;
     const reply = (r: ReturnType<typeof req>) => opts.reply!({ ...r, messages: [...r.messages] }) as ScriptedReply;
     assert.equal(reply(req('what is the capital of France?')), 'Paris');
     assert.deepEqual(reply(req('hi', 'small-1')), { text: 'from the small model' });

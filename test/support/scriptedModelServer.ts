@@ -24,6 +24,8 @@ export interface ScriptedRequest {
   receivedAt: number;
   /** The parsed request body, for assertions on options such as stream_options or max_tokens. */
   body: Record<string, unknown>;
+  /** Path and query as sent (e.g. /v1/chat/completions?api-version=…). */
+  url: string;
 }
 
 export type ScriptedReply =
@@ -174,6 +176,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
       index: requests.length,
       receivedAt: Date.now(),
       body,
+      url: req.url ?? path,
     };
     requests.push(scripted);
 
