@@ -1,10 +1,14 @@
 // The file index: one walk over each root that applies the ignore rules, skips secrets, binaries (by
 // extension) and oversized files, follows symlinks that stay inside the root, and records metadata only.
-// File contents are not read, except the first bytes of extension-less files (shebang -> language).
+// File contents are not read, except the first bytes of extension-less files (binary sniff + shebang).
+//
+// The walk is synchronous (readdirSync + statSync): measured 3-5x faster than fs.promises on 20k files,
+// which is what keeps it near `rg --files`. It yields to the event loop every few milliseconds so a
+// large scan does not freeze the thread that runs it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileEntry, WorkspaceRoot } from './types';
-import { IgnoreMatcher, loadDirRules, makeIgnoreConfig, type DirRules } from './ignoreRules';
+import { IgnoreMatcher, loadDirRules, loadParentRules, makeIgnoreConfig, type DirRules } from './ignoreRules';
 import { isSecretPath } from './secrets';
 import { hasBinaryExtension, looksBinary } from './binaryDetection';
 import { detectLanguage, languageFromName, needsShebang } from './language';
@@ -34,27 +38,76 @@ export function emptyStats(): IndexStats {
   return { ignored: 0, secrets: 0, binary: 0, tooLarge: 0, symlinksOutside: 0, symlinkLoops: 0, unreadable: 0 };
 }
 
-/** How many folders are read at the same time (libuv's pool has 4 threads; a few more keeps it busy). */
-const DIR_CONCURRENCY = 16;
+/** Everything the walk of one root needs to know about its rules. */
+export interface RootRules {
+  rootAbs: string;
+  rootReal: string;
+  matcher: IgnoreMatcher;
+  /** Rules from folders above the root (inside the same git repository). */
+  parentRules: DirRules[];
+}
 
-/** Reads the first bytes of a file: enough for binary sniffing and a shebang line. */
-async function readHead(abs: string, bytes: number): Promise<Buffer | null> {
-  let fh: fs.promises.FileHandle | undefined;
+export function rootRules(rootPath: string, opts: IndexOptions): RootRules | null {
+  const rootAbs = path.resolve(rootPath);
+  let rootReal: string;
   try {
-    fh = await fs.promises.open(abs, 'r');
+    rootReal = fs.realpathSync(rootAbs);
+    if (!fs.statSync(rootReal).isDirectory()) return null;
+  } catch {
+    return null;
+  }
+  return {
+    rootAbs,
+    rootReal,
+    matcher: new IgnoreMatcher(makeIgnoreConfig(rootReal, opts.respectIgnoreFiles, opts.exclude)),
+    parentRules: opts.respectIgnoreFiles ? loadParentRules(rootReal) : [],
+  };
+}
+
+/** Time slice after which the walk yields to the event loop. */
+const SLICE_MS = 8;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function readHead(abs: string, bytes: number): Buffer | null {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(abs, 'r');
     const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
+    const n = fs.readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n);
   } catch {
     return null;
   } finally {
-    await fh?.close().catch(() => undefined);
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
 function firstLineOf(head: Buffer): string {
   const nl = head.indexOf(10);
-  return head.subarray(0, nl >= 0 ? Math.min(nl, 512) : Math.min(head.length, 512)).toString('utf8');
+  return head.subarray(0, Math.min(nl >= 0 ? nl : head.length, 512)).toString('utf8');
+}
+
+interface DirJob {
+  abs: string;
+  /** Root-relative ('' for the root). */
+  rel: string;
+  /** Resolved path of this folder. */
+  real: string;
+  /**
+   * Symlink loop detection: the chain of real folders from the root is a series of real subtrees, one per
+   * followed folder link. A link whose target is an ancestor-or-self of that chain would loop.
+   */
+  segStarts: readonly string[];
+  segEnds: readonly string[];
+  chain: readonly DirRules[];
+}
+
+function wouldLoop(job: DirJob, target: string): boolean {
+  for (let i = 0; i < job.segStarts.length; i++) {
+    const end = i < job.segEnds.length ? job.segEnds[i]! : job.real;
+    if (isInside(job.segStarts[i]!, target) && isInside(target, end)) return true;
+  }
+  return false;
 }
 
 /**
@@ -67,30 +120,18 @@ export async function indexRoot(
   opts: IndexOptions,
   stats: IndexStats,
 ): Promise<FileEntry[]> {
-  const rootAbs = path.resolve(root.path);
-  let rootReal: string;
-  try {
-    rootReal = await fs.promises.realpath(rootAbs);
-  } catch {
-    return [];
-  }
-  const matcher = new IgnoreMatcher(makeIgnoreConfig(rootReal, opts.respectIgnoreFiles, opts.exclude));
+  const rules = rootRules(root.path, opts);
+  if (!rules) return [];
+  const { rootAbs, rootReal, matcher } = rules;
   const out: FileEntry[] = [];
+  const respect = matcher.config.respectIgnoreFiles;
+  const stack: DirJob[] = [
+    { abs: rootAbs, rel: '', real: rootReal, segStarts: [rootReal], segEnds: [], chain: rules.parentRules },
+  ];
+  let sliceStart = performance.now();
 
-  interface DirJob {
-    abs: string;
-    rel: string; // root-relative
-    real: string; // resolved path, for loop detection
-    ancestorsReal: readonly string[];
-    chain: readonly DirRules[];
-  }
-
-  const queue: DirJob[] = [{ abs: rootAbs, rel: '', real: rootReal, ancestorsReal: [], chain: [] }];
-  let active = 0;
-
-  const addFile = async (abs: string, rel: string, name: string, st: fs.Stats | null): Promise<void> => {
-    const wsPath = prefix + rel;
-    if (!opts.includeSecrets && isSecretPath(rel)) {
+  const addFile = (abs: string, rel: string, name: string, st: fs.Stats | undefined): void => {
+    if (!opts.includeSecrets && isSecretPath(name)) {
       stats.secrets++;
       return;
     }
@@ -98,13 +139,10 @@ export async function indexRoot(
       stats.binary++;
       return;
     }
+    st ??= fs.statSync(abs, { throwIfNoEntry: false });
     if (!st) {
-      try {
-        st = await fs.promises.stat(abs);
-      } catch {
-        stats.unreadable++;
-        return;
-      }
+      stats.unreadable++;
+      return;
     }
     if (st.size > opts.maxFileBytes) {
       stats.tooLarge++;
@@ -113,93 +151,89 @@ export async function indexRoot(
     let language = languageFromName(name);
     if (language === undefined && needsShebang(name) && st.size > 0) {
       // No extension: the first bytes tell binary from text and give the shebang.
-      const head = await readHead(abs, 8192);
+      const head = readHead(abs, 8192);
       if (head && looksBinary(head)) {
         stats.binary++;
         return;
       }
       language = detectLanguage(name, head ? firstLineOf(head) : undefined);
     }
-    out.push({ path: wsPath, size: st.size, language: language ?? 'plaintext', mtimeMs: Math.floor(st.mtimeMs) });
+    out.push({ path: prefix + rel, size: st.size, language: language ?? 'plaintext', mtimeMs: Math.floor(st.mtimeMs) });
   };
 
-  const processDir = async (job: DirJob): Promise<void> => {
+  while (stack.length) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
+    const job = stack.pop()!;
     let entries: fs.Dirent[];
     try {
-      entries = await fs.promises.readdir(job.abs, { withFileTypes: true });
+      entries = fs.readdirSync(job.abs, { withFileTypes: true });
     } catch {
       stats.unreadable++;
-      return;
+      continue;
     }
     let chain = job.chain;
-    if (matcher.config.respectIgnoreFiles) {
-      const names = new Set<string>();
-      for (const e of entries) if (e.name.charCodeAt(0) === 46 /* '.' */) names.add(e.name);
-      const rules = await loadDirRules(job.abs, job.rel, names, job.rel === '');
-      if (rules) chain = [...chain, rules];
+    if (respect) {
+      let names: Set<string> | null = null;
+      for (const e of entries) {
+        if (e.name === '.gitignore' || e.name === '.ignore' || e.name === '.rgignore') (names ??= new Set()).add(e.name);
+      }
+      const isGitRoot = job.rel === '' && entries.some((e) => e.name === '.git');
+      if (names || isGitRoot) {
+        const dirRules = loadDirRules(job.abs, job.rel, names ?? new Set(), isGitRoot);
+        if (dirRules) chain = [...chain, dirRules];
+      }
     }
-    const statJobs: Promise<void>[] = [];
     for (const e of entries) {
       const name = e.name;
       const rel = job.rel ? `${job.rel}/${name}` : name;
-      const abs = path.join(job.abs, name);
+      const abs = `${job.abs}${path.sep}${name}`;
       let isDir = e.isDirectory();
       let isFile = e.isFile();
-      let linkTarget: string | undefined;
-      let linkStat: fs.Stats | null = null;
+      let target: string | undefined;
+      let targetStat: fs.Stats | undefined;
       if (e.isSymbolicLink()) {
         try {
-          linkTarget = await fs.promises.realpath(abs);
-          linkStat = await fs.promises.stat(linkTarget);
+          target = fs.realpathSync(abs);
+          targetStat = fs.statSync(target);
         } catch {
-          stats.unreadable++; // dangling link
+          stats.unreadable++; // dangling link, or a loop the OS refused (ELOOP)
           continue;
         }
-        if (!isInside(rootReal, linkTarget)) {
+        if (!isInside(rootReal, target)) {
           stats.symlinksOutside++;
           continue;
         }
-        isDir = linkStat.isDirectory();
-        isFile = linkStat.isFile();
+        isDir = targetStat.isDirectory();
+        isFile = targetStat.isFile();
       }
       if (!isDir && !isFile) continue; // sockets, fifos, devices
-      const reason = matcher.check(rel, name, isDir, chain);
-      if (reason) {
+      if (matcher.check(rel, name, isDir, chain)) {
         stats.ignored++;
         continue;
       }
       if (isDir) {
-        const real = linkTarget ?? `${job.real}${path.sep}${name}`;
-        const ancestors = [...job.ancestorsReal, job.real];
-        if (linkTarget && (ancestors.includes(real) || real === job.real)) {
+        if (target === undefined) {
+          stack.push({ ...job, abs, rel, real: `${job.real}${path.sep}${name}`, chain });
+        } else if (wouldLoop(job, target)) {
           stats.symlinkLoops++;
-          continue;
+        } else {
+          stack.push({
+            abs,
+            rel,
+            real: target,
+            segStarts: [...job.segStarts, target],
+            segEnds: [...job.segEnds, job.real],
+            chain,
+          });
         }
-        queue.push({ abs, rel, real, ancestorsReal: ancestors, chain });
       } else {
-        statJobs.push(addFile(abs, rel, name, linkStat));
+        addFile(abs, rel, name, targetStat);
       }
     }
-    await Promise.all(statJobs);
-  };
-
-  await new Promise<void>((resolve, reject) => {
-    const pump = (): void => {
-      while (active < DIR_CONCURRENCY && queue.length) {
-        const job = queue.pop()!;
-        active++;
-        processDir(job).then(
-          () => {
-            active--;
-            if (!queue.length && active === 0) resolve();
-            else pump();
-          },
-          (err: unknown) => reject(err),
-        );
-      }
-    };
-    pump();
-  });
+  }
   return out;
 }
 
@@ -210,8 +244,8 @@ export async function buildFileIndex(
 ): Promise<{ files: FileEntry[]; stats: IndexStats }> {
   const stats = emptyStats();
   const multi = roots.length > 1;
-  const parts = await Promise.all(roots.map((r) => indexRoot(r, multi ? `${r.name}/` : '', opts, stats)));
-  const files = parts.flat();
+  const files: FileEntry[] = [];
+  for (const r of roots) files.push(...(await indexRoot(r, multi ? `${r.name}/` : '', opts, stats)));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, stats };
 }

@@ -12,6 +12,8 @@ export const IGNORE_FILE_NAMES = ['.gitignore', '.ignore', '.rgignore'] as const
 export interface DirRules {
   /** Root-relative folder ('' for the root). */
   base: string;
+  /** For a folder above the root: the root's path relative to that folder ('repo/sub' style). */
+  rootFromHere?: string;
   matcher: Ignore;
 }
 
@@ -69,7 +71,8 @@ export class IgnoreMatcher {
     // Deepest folder first: the first folder whose rules say anything decides.
     for (let i = chain.length - 1; i >= 0; i--) {
       const rules = chain[i]!;
-      const local = rules.base === '' ? rel : rel.slice(rules.base.length + 1);
+      const local =
+        rules.rootFromHere !== undefined ? `${rules.rootFromHere}/${rel}` : rules.base === '' ? rel : rel.slice(rules.base.length + 1);
       const r = rules.matcher.test(local + suffix);
       if (r.ignored) return 'ignore-file';
       if (r.unignored) return undefined;
@@ -78,39 +81,79 @@ export class IgnoreMatcher {
   }
 }
 
-/** Reads the ignore files present in `absDir`; `names` (the folder's entries) avoids needless opens. */
-export async function loadDirRules(
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Reads the ignore files present in `absDir` (synchronously: the index walk is synchronous for speed);
+ * `names` (the folder's entries) avoids needless opens.
+ */
+export function loadDirRules(
   absDir: string,
   base: string,
   names: ReadonlySet<string> | null,
-  isRoot: boolean,
-): Promise<DirRules | null> {
+  isGitRoot: boolean,
+): DirRules | null {
   const files: string[] = [];
-  if (isRoot) files.push(path.join('.git', 'info', 'exclude'));
+  if (isGitRoot) files.push(path.join('.git', 'info', 'exclude'));
   for (const f of IGNORE_FILE_NAMES) if (!names || names.has(f)) files.push(f);
   if (!files.length) return null;
-  const contents = await Promise.all(
-    files.map((f) => fs.promises.readFile(path.join(absDir, f), 'utf8').catch(() => '')),
-  );
-  return rulesFromContents(base, contents);
+  return rulesFromContents(base, files.map((f) => readOrEmpty(path.join(absDir, f))));
+}
+
+/**
+ * The rules of folders above the root, as git applies them: only when the root lies inside a git
+ * repository, from the repository's top down to the root's parent. A folder whose rules would exclude the
+ * root itself (say the root is node_modules or dist of a repo) is left out: opening it means wanting it.
+ */
+export function loadParentRules(rootReal: string): DirRules[] {
+  const ancestors: string[] = [];
+  let dir = path.dirname(rootReal);
+  let gitTop: string | null = null;
+  for (;;) {
+    ancestors.push(dir);
+    if (fs.existsSync(path.join(dir, '.git'))) {
+      gitTop = dir;
+      break;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  if (!gitTop) return [];
+  const out: DirRules[] = [];
+  for (const a of ancestors.reverse()) {
+    const rules = loadDirRules(a, '', null, a === gitTop);
+    if (!rules) continue;
+    const rootFromHere = path.relative(a, rootReal).split(path.sep).join('/');
+    if (rules.matcher.ignores(rootFromHere + '/')) continue;
+    out.push({ ...rules, rootFromHere });
+  }
+  return out;
 }
 
 /**
  * Explains why one root-relative path would be left out by the ignore rules (used to give clear read errors
  * for paths the index does not hold). Loads the ignore files of each ancestor folder.
  */
-export async function explainIgnored(
+export function explainIgnored(
   rootPath: string,
   rel: string,
   isDir: boolean,
   matcher: IgnoreMatcher,
-): Promise<ExclusionReason | undefined> {
+  parentRules: readonly DirRules[],
+): ExclusionReason | undefined {
   const segments = rel.split('/').filter(Boolean);
-  const chain: DirRules[] = [];
+  const chain: DirRules[] = matcher.config.respectIgnoreFiles ? [...parentRules] : [];
   let base = '';
   for (let i = 0; i < segments.length; i++) {
     if (matcher.config.respectIgnoreFiles) {
-      const rules = await loadDirRules(path.join(rootPath, base), base, null, i === 0);
+      const rules = loadDirRules(path.join(rootPath, base), base, null, i === 0);
       if (rules) chain.push(rules);
     }
     const name = segments[i]!;

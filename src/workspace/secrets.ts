@@ -1,7 +1,7 @@
 // Secret-looking files stay out of the index, reads and searches unless the user opts in
 // (WorkspaceOptions.includeSecrets): a model should never see credentials by accident.
 
-/** Basename patterns, matched case-insensitively against the file name only. */
+/** File-name patterns (lower case), matched case-insensitively against the file name only. */
 const SECRET_NAME_PATTERNS: RegExp[] = [
   /^\.env$/,
   /^\.env\..+$/,
@@ -19,8 +19,8 @@ const SECRET_NAME_PATTERNS: RegExp[] = [
   /^_netrc$/,
   /^\.git-credentials$/,
   /^\.htpasswd$/,
-  /^credentials(\..*)?$/,
-  /^secrets?(\..*)?$/,
+  // credentials*, secrets.* — but not source code that merely has such a name (secrets.ts, credentials.py).
+  /^(credentials|secrets?)(?!.*\.(ts|tsx|js|jsx|mjs|cjs|py|go|rs|java|kt|cs|rb|php|c|h|cpp|hpp|swift|md|d\.ts)$).*$/,
   /^\.secrets?$/,
   /\.kdbx$/,
   /^.*\.tfstate(\.backup)?$/,
@@ -30,12 +30,14 @@ const SECRET_NAME_PATTERNS: RegExp[] = [
 /** Example/template env files are documentation, not secrets. */
 const NOT_SECRET = /^\.env\.(example|sample|template|dist|defaults)$/;
 
-/** Whether a workspace-relative path looks like it holds secrets. */
+/** All patterns as one case-insensitive regexp: one test per file during the index walk. */
+const SECRET_NAME = new RegExp(SECRET_NAME_PATTERNS.map((re) => `(?:${re.source})`).join('|'), 'i');
+
+/** Whether a workspace-relative path (or a bare file name) looks like it holds secrets. */
 export function isSecretPath(relPath: string): boolean {
   const slash = relPath.lastIndexOf('/');
-  const name = (slash >= 0 ? relPath.slice(slash + 1) : relPath).toLowerCase();
-  if (NOT_SECRET.test(name)) return false;
-  return SECRET_NAME_PATTERNS.some((re) => re.test(name));
+  const name = slash >= 0 ? relPath.slice(slash + 1) : relPath;
+  return SECRET_NAME.test(name) && !NOT_SECRET.test(name.toLowerCase());
 }
 
 export function secretExcludedMessage(relPath: string): string {

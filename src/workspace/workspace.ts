@@ -13,8 +13,15 @@ import {
   type WorkspaceSpec,
   type WorkspaceSummary,
 } from './types';
-import { buildFileIndex, DEFAULT_MAX_FILE_BYTES, emptyStats, type IndexOptions, type IndexStats } from './fileIndex';
-import { IgnoreMatcher, explainIgnored, makeIgnoreConfig } from './ignoreRules';
+import {
+  buildFileIndex,
+  DEFAULT_MAX_FILE_BYTES,
+  emptyStats,
+  rootRules,
+  type IndexOptions,
+  type IndexStats,
+} from './fileIndex';
+import { IgnoreMatcher, explainIgnored, makeIgnoreConfig, type DirRules } from './ignoreRules';
 import { isInside, isUnder, normalizeWorkspacePath } from './pathSafety';
 import { isSecretPath, secretExcludedMessage } from './secrets';
 import { hasBinaryExtension, looksBinary } from './binaryDetection';
@@ -25,6 +32,9 @@ import { HitCollector, searchLimits } from './searchResults';
 import { compilePattern, searchText, splitLines } from './jsSearch';
 import { findRipgrep, runRipgrep } from './ripgrep';
 import { globList, makeGlobFilter } from './globFilter';
+import type { CodeIntelligence } from './code/codeIntelligence';
+import { createCodeIntelligence } from './code/workspaceCodeHost';
+import type { Definition, OutlineSymbol, ReferenceOptions, ReferenceResult, SymbolSearchOptions } from './code/types';
 
 /** A read without a range returns at most this much; larger files need {start, end}. */
 export const MAX_WHOLE_READ_BYTES = 1024 * 1024;
@@ -39,6 +49,7 @@ interface RootInfo {
   /** Resolved real path ('' when the root does not exist). */
   real: string;
   matcher: IgnoreMatcher;
+  parentRules: DirRules[];
 }
 
 /** Root names must be unique path segments: 'a/b' -> 'a_b', duplicates get '-2', '-3'... */
@@ -75,18 +86,19 @@ export async function openWorkspace(spec: WorkspaceSpec): Promise<Workspace> {
   } else {
     ({ files, stats } = await buildFileIndex(roots, indexOptions));
   }
-  const infos: RootInfo[] = await Promise.all(
-    roots.map(async (root) => {
-      const real = await fs.promises.realpath(root.path).catch(() => '');
-      return {
-        root,
-        prefix: roots.length > 1 ? `${root.name}/` : '',
-        abs: root.path,
-        real,
-        matcher: new IgnoreMatcher(makeIgnoreConfig(real || root.path, indexOptions.respectIgnoreFiles, indexOptions.exclude)),
-      };
-    }),
-  );
+  const infos: RootInfo[] = roots.map((root) => {
+    const rules = rootRules(root.path, indexOptions);
+    return {
+      root,
+      prefix: roots.length > 1 ? `${root.name}/` : '',
+      abs: root.path,
+      real: rules?.rootReal ?? '',
+      matcher:
+        rules?.matcher ??
+        new IgnoreMatcher(makeIgnoreConfig(root.path, indexOptions.respectIgnoreFiles, indexOptions.exclude)),
+      parentRules: rules?.parentRules ?? [],
+    };
+  });
   return new Workspace({ ...spec, roots }, infos, indexOptions, files, stats);
 }
 
@@ -256,7 +268,7 @@ export class Workspace {
       );
     }
     const { info, rel } = this.locate(p);
-    const reason = await explainIgnored(info.real || info.abs, rel, false, info.matcher);
+    const reason = explainIgnored(info.real || info.abs, rel, false, info.matcher, info.parentRules);
     if (reason === 'exclude-setting') throw new WorkspaceError(`${p} is excluded by the exclude settings.`);
     if (reason === 'ignore-file') throw new WorkspaceError(`${p} is excluded by an ignore file (.gitignore, .ignore or .rgignore).`);
     if (reason === 'always-skipped') throw new WorkspaceError(`${p} is inside a folder that is always skipped (.git, node_modules).`);
@@ -388,7 +400,10 @@ export class Workspace {
   }
 
   private rgFlags(opts: GrepOptions, limits: { before: number; after: number }): string[] {
+    // rg may search more than the index holds (hits are filtered by the index), never less: so no
+    // global or parent ignore files, which the index does not read the same way.
     const flags = ['--json', '--no-config', '--hidden', '--follow', '--no-require-git', '--no-messages'];
+    flags.push('--no-ignore-global', '--no-ignore-parent');
     flags.push('--max-filesize', String(this.indexOptions.maxFileBytes));
     flags.push(opts.ignoreCase ? '--ignore-case' : '--case-sensitive');
     if (opts.fixed) flags.push('--fixed-strings');
@@ -404,6 +419,31 @@ export class Workspace {
     if (!cfg || cfg.skipGit) flags.push('--glob', '!.git');
     if (!cfg || cfg.skipNodeModules) flags.push('--glob', '!node_modules');
     return flags;
+  }
+
+  // ---- Code intelligence (tree-sitter, src/workspace/code/): created on first use, parses in this thread. ----
+  private codeIntel?: CodeIntelligence;
+  private get code(): CodeIntelligence {
+    return (this.codeIntel ??= createCodeIntelligence(this));
+  }
+  outline(p: string): Promise<OutlineSymbol[]> {
+    return this.code.outline(this.normalizeInput(p));
+  }
+  definitions(name: string): Promise<Definition[]> {
+    return this.code.definitions(name);
+  }
+  references(name: string, opts?: ReferenceOptions): Promise<ReferenceResult> {
+    return this.code.references(name, opts);
+  }
+  symbols(query: string, opts?: SymbolSearchOptions): Promise<Definition[]> {
+    return this.code.symbols(query, opts);
+  }
+  enclosing(p: string, line: number): Promise<OutlineSymbol | null> {
+    return this.code.enclosing(this.normalizeInput(p), line);
+  }
+  /** Writes pending cache entries (symbol index) to disk; call before the process ends. */
+  flushCaches(): void {
+    this.codeIntel?.flush();
   }
 }
 

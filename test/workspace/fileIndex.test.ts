@@ -1,0 +1,134 @@
+// The file index: nested ignore files, exclude globs, always-skipped folders, binaries, size limit, languages.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openWorkspace } from '../../src/workspace/workspace';
+import { makeTree, removeTree, writeFiles } from './helpers';
+
+const paths = async (root: string, options = {}): Promise<string[]> =>
+  (await openWorkspace({ roots: [{ name: 'w', path: root }], options })).files().map((f) => f.path);
+
+test('nested .gitignore, .ignore and .rgignore apply like ripgrep (deeper wins, negation, dir patterns)', async (t) => {
+  const root = makeTree({
+    '.gitignore': 'dist/\n*.log\n!keep.log\n/only-top.txt\n',
+    'src/a.ts': 'a',
+    'src/debug.log': 'x',
+    'src/keep.log': 'x',
+    'dist/out.js': 'x',
+    'only-top.txt': 'x',
+    'src/only-top.txt': 'kept: the pattern is anchored to the root',
+    'pkg/.gitignore': 'generated/\n!important.log\n',
+    'pkg/generated/g.ts': 'x',
+    'pkg/important.log': 'kept by the nested negation',
+    'pkg/other.log': 'ignored by the root rule',
+    'pkg/.ignore': 'secret-notes.md\n',
+    'pkg/secret-notes.md': 'x',
+    'pkg/sub/.rgignore': '*.tmp.ts\n',
+    'pkg/sub/x.tmp.ts': 'x',
+    'pkg/sub/y.ts': 'y',
+  });
+  t.after(() => removeTree(root));
+  const files = await paths(root);
+  assert.deepEqual(files, [
+    '.gitignore',
+    'pkg/.gitignore',
+    'pkg/.ignore',
+    'pkg/important.log',
+    'pkg/sub/.rgignore',
+    'pkg/sub/y.ts',
+    'src/a.ts',
+    'src/keep.log',
+    'src/only-top.txt',
+  ]);
+  // respectIgnoreFiles: false sees everything again.
+  const all = await paths(root, { respectIgnoreFiles: false });
+  for (const p of ['dist/out.js', 'pkg/generated/g.ts', 'pkg/sub/x.tmp.ts', 'pkg/other.log']) assert.ok(all.includes(p), p);
+});
+
+test('.rgignore overrides .ignore overrides .gitignore in the same folder', async (t) => {
+  const root = makeTree({
+    '.gitignore': 'a.txt\nb.txt\n',
+    '.ignore': '!a.txt\nc.txt\n',
+    '.rgignore': '!c.txt\n',
+    'a.txt': '', 'b.txt': '', 'c.txt': '',
+  });
+  t.after(() => removeTree(root));
+  const files = await paths(root);
+  assert.ok(files.includes('a.txt') && files.includes('c.txt'));
+  assert.ok(!files.includes('b.txt'));
+});
+
+test('exclude globs, .git and node_modules are skipped; node_modules is kept when the root is inside one', async (t) => {
+  const root = makeTree({
+    'src/a.ts': 'a',
+    'src/a.test.ts': 'a',
+    'build/x.js': 'x',
+    '.git/config': 'x',
+    '.git/HEAD': 'ref',
+    'node_modules/lib/index.js': 'x',
+    'sub/node_modules/lib/index.js': 'x',
+    '.github/workflows/ci.yml': 'on: push',
+  });
+  t.after(() => removeTree(root));
+  const files = await paths(root, { exclude: ['build/', '**/*.test.ts'] });
+  assert.deepEqual(files, ['.github/workflows/ci.yml', 'src/a.ts']);
+  const inside = await paths(path.join(root, 'node_modules'));
+  assert.deepEqual(inside, ['lib/index.js']);
+});
+
+test('binaries (known extension or NUL bytes) and files over maxFileBytes stay out; text is sized', async (t) => {
+  const root = makeTree({
+    'img.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]),
+    'blob': Buffer.from([1, 2, 0, 3, 4]),
+    'script': '#!/usr/bin/env python3\nprint(1)\n',
+    'big.txt': 'x'.repeat(5000),
+    'small.txt': 'hello',
+  });
+  t.after(() => removeTree(root));
+  const ws = await openWorkspace({ roots: [{ name: 'w', path: root }], options: { maxFileBytes: 4096 } });
+  assert.deepEqual(ws.files().map((f) => f.path), ['script', 'small.txt']);
+  assert.equal(ws.files().find((f) => f.path === 'small.txt')!.size, 5);
+  assert.equal(ws.files().find((f) => f.path === 'script')!.language, 'python');
+  assert.equal(ws.totalBytes, 5 + Buffer.byteLength('#!/usr/bin/env python3\nprint(1)\n'));
+  assert.equal(ws.indexStats.binary, 2);
+  assert.equal(ws.indexStats.tooLarge, 1);
+});
+
+test('parent .gitignore rules apply when the root is a subfolder of a git repository', async (t) => {
+  const repo = makeTree({ '.gitignore': '*.gen.ts\n', 'app/a.ts': 'a', 'app/b.gen.ts': 'b' });
+  fs.mkdirSync(path.join(repo, '.git'));
+  t.after(() => removeTree(repo));
+  assert.deepEqual(await paths(path.join(repo, 'app')), ['a.ts']);
+});
+
+test('a root excluded by its repository rules (e.g. node_modules/, dist/) is still indexed whole', async (t) => {
+  const repo = makeTree({ '.gitignore': 'dist/\n', 'dist/a.js': 'a', 'dist/sub/b.js': 'b' });
+  fs.mkdirSync(path.join(repo, '.git'));
+  t.after(() => removeTree(repo));
+  assert.deepEqual(await paths(path.join(repo, 'dist')), ['a.js', 'sub/b.js']);
+});
+
+test('multi-root: every path starts with its root name; files from spec.files skip the scan', async (t) => {
+  const a = makeTree({ 'src/x.ts': 'x' });
+  const b = makeTree({ 'lib/y.py': 'y' });
+  t.after(() => { removeTree(a); removeTree(b); });
+  const ws = await openWorkspace({ roots: [{ name: 'front', path: a }, { name: 'back', path: b }] });
+  assert.deepEqual(ws.files().map((f) => f.path), ['back/lib/y.py', 'front/src/x.ts']);
+  assert.deepEqual(ws.summary().roots, ['front', 'back']);
+  // Reopening from a spec with files: a file added since is not seen (no rescan), reads still work.
+  writeFiles(a, { 'src/new.ts': 'n' });
+  const again = await openWorkspace(ws.childSpec());
+  assert.deepEqual(again.files().map((f) => f.path), ['back/lib/y.py', 'front/src/x.ts']);
+  assert.equal((await again.read('front/src/x.ts')).text, 'x');
+});
+
+test('the index of this repository matches its .gitignore (no node_modules, dist; sources present)', async () => {
+  const repo = path.resolve(__dirname, '..', '..');
+  const ws = await openWorkspace({ roots: [{ name: 'repo', path: repo }] });
+  const files = ws.files().map((f) => f.path);
+  assert.ok(files.includes('src/workspace/workspace.ts'));
+  assert.ok(files.includes('package.json'));
+  assert.ok(!files.some((f) => f.startsWith('node_modules/') || f.startsWith('dist/') || f.startsWith('.git/')));
+  assert.equal(ws.files().find((f) => f.path === 'src/workspace/types.ts')!.language, 'typescript');
+});
