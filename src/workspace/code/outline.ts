@@ -5,6 +5,7 @@ import { parserFor } from './grammars';
 import { codeLanguageOf, isHeaderPath, supportedLanguagesText, type CodeLanguage } from './languages';
 import { RULES } from './outlineRules';
 import type { OutlineSymbol, SymbolKind } from './types';
+import { WorkspaceError } from '../types';
 
 /** What a definition's body holds: namespace members are still "top level", type members are members. */
 export type ScopeKind = 'file' | 'namespace' | 'type' | 'function';
@@ -37,10 +38,10 @@ export interface LanguageRules {
   functionLike: ReadonlySet<string>;
 }
 
-export class UnsupportedLanguageError extends Error {
+export class UnsupportedLanguageError extends WorkspaceError {
   constructor(path: string) {
+    // Keeps the name 'WorkspaceError': the model sees it as a plain message.
     super(`no outline for ${describeLanguage(path)} (supported: ${supportedLanguagesText()})`);
-    this.name = 'UnsupportedLanguageError';
   }
 }
 

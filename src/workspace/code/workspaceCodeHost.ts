@@ -1,0 +1,49 @@
+// Connects code intelligence to a Workspace: its file list, path rules, reads and grep.
+import * as fs from 'node:fs';
+import { WorkspaceError } from '../types';
+import type { Workspace } from '../workspace';
+import { CodeIntelligence, type CodeHost } from './codeIntelligence';
+import { normalizeWorkspacePath } from '../pathSafety';
+
+export function createCodeIntelligence(workspace: Workspace): CodeIntelligence {
+  const virtual = new Map<string, string>();
+  for (const v of workspace.spec.virtualFiles ?? []) {
+    try {
+      virtual.set(normalizeWorkspacePath(v.path), v.content);
+    } catch {
+      // the Workspace skips bad virtual paths too
+    }
+  }
+  let indexed: Set<string> | undefined;
+  const isIndexed = (p: string) => (indexed ??= new Set(workspace.files().map((f) => f.path))).has(p);
+
+  /** Disk path of an allowed file; files outside the index get the Workspace's own explanation from read(). */
+  const diskPath = async (p: string): Promise<string> => {
+    const norm = normalizeWorkspacePath(p);
+    if (!isIndexed(norm)) await workspace.read(norm, { start: 1, end: 1 });
+    return workspace.resolvePath(norm);
+  };
+
+  const host: CodeHost = {
+    files: () => workspace.files(),
+    async stat(p) {
+      const text = virtual.get(normalizeWorkspacePath(p));
+      if (text !== undefined) return { size: text.length, mtimeMs: 0, persist: false };
+      const abs = await diskPath(p);
+      try {
+        const st = await fs.promises.stat(abs);
+        return { size: st.size, mtimeMs: st.mtimeMs, persist: true };
+      } catch {
+        throw new WorkspaceError(`File not found: ${p}.`);
+      }
+    },
+    async readText(p) {
+      const text = virtual.get(normalizeWorkspacePath(p));
+      if (text !== undefined) return text;
+      return fs.promises.readFile(await diskPath(p), 'utf8');
+    },
+    grep: (pattern, options) => workspace.grep(pattern, options),
+  };
+  const roots = workspace.childSpec().roots.map((r) => r.path);
+  return new CodeIntelligence(host, { cacheDir: workspace.spec.options?.cacheDir, cacheKey: JSON.stringify(roots) });
+}
