@@ -87,7 +87,7 @@ test('--json prints the run facts and --trajectory writes JSONL events', async (
     for (const key of ['answer', 'stopReason', 'iterations', 'subCalls', 'depth', 'usage', 'citations', 'durationMs']) assert.ok(key in out, `--json has ${key}`);
     assert.equal(out.stopReason, 'final');
     assert.equal(out.iterations, 2);
-    assert.equal(out.subCalls, 2);
+    assert.equal(out.subCalls, 3, 'one per grep hit: the import, the use and the definition');
     assert.equal(out.depth, 0);
     assert.ok(out.usage.inputTokens > 0 && out.usage.outputTokens > 0);
     assert.deepEqual(out.citations, [
