@@ -140,11 +140,21 @@ for (const v of VARIANTS) {
 
     it('retries a connection dropped mid-reply, then succeeds', async () => {
       const s = await serve([{ drop: true, text: 'one two three four five six seven eight' }, 'second try']);
-      const deltas: string[] = [];
-      const res = await client(s, v).chat({ messages: MESSAGES, onText: (d) => deltas.push(d) });
+      let shown = '';
+      const retried: string[] = [];
+      const res = await client(s, v).chat({
+        messages: MESSAGES,
+        onText: (d) => (shown += d),
+        // What a UI does: drop the partial text of the failed attempt.
+        onRetry: (info) => {
+          retried.push(info.error.kind);
+          shown = '';
+        },
+      });
       assert.equal(res.text, 'second try');
       assert.equal(s.requests.length, 2);
-      assert.ok(deltas.join('').endsWith('second try'));
+      assert.deepEqual(retried, ['network']);
+      assert.equal(shown, 'second try');
     });
 
     it('reports a malformed body as bad_response, without retrying', async () => {

@@ -39,7 +39,10 @@ export class OllamaClient implements ModelClient {
       timeoutMs: this.timeoutMs,
       signal: request.signal,
       toError: (err, outcome) => toModelError(err, outcome, ctx),
-      onRetry: this.options.onRetry,
+      onRetry: (info) => {
+        this.options.onRetry?.(info);
+        request.onRetry?.(info);
+      },
     });
   }
 

@@ -53,7 +53,10 @@ export class OpenAIClient implements ModelClient {
       timeoutMs: this.timeoutMs,
       signal: request.signal,
       toError: (err, outcome) => toModelError(err, outcome, ctx),
-      onRetry: this.options.onRetry,
+      onRetry: (info) => {
+        this.options.onRetry?.(info);
+        request.onRetry?.(info);
+      },
     });
   }
 

@@ -20,6 +20,11 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Called with text as it streams in, when the client streams. */
   onText?: (delta: string) => void;
+  /**
+   * Called before waiting to retry a failed attempt (e.g. to show "rate limited, retrying in 3 s", or to clear text
+   * already streamed by onText: the next attempt streams the reply again from the start).
+   */
+  onRetry?: (info: { attempt: number; delayMs: number; error: ModelError }) => void;
 }
 
 export interface ChatResponse {
