@@ -240,7 +240,9 @@ export class Workspace {
     }
   }
 
+  /** Virtual files always belong to the run; disk paths must lie in the subset, when there is one. */
   private checkSubset(p: string): void {
+    if (this.virtual.has(p) || [...this.virtual.keys()].some((v) => isUnder(v, p))) return;
     if (this.subset && !this.subset.some((s) => isUnder(p, s) || isUnder(s, p))) {
       throw new WorkspaceError(`${p} is outside the paths of this run (${this.subset.join(', ')}).`);
     }

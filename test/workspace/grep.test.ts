@@ -1,0 +1,180 @@
+// grep(): ripgrep on the host and the pure-JS fallback, with the same options, rules and result shape.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { openWorkspace, type Workspace } from '../../src/workspace/workspace';
+import { findRipgrep } from '../../src/workspace/ripgrep';
+import { COUNT_LIMIT, MAX_LINE_CHARS } from '../../src/workspace/searchResults';
+import { WorkspaceError, type GrepOptions } from '../../src/workspace/types';
+import { makeTree, removeTree, REPO_ROOT } from './helpers';
+
+const FILES: Record<string, string> = {
+  'src/server.ts': [
+    'import { Router } from "./router";',
+    'export function startServer(port: number) {',
+    '  const router = new Router();',
+    '  router.get("/health", () => "ok");',
+    '  return listen(port, router);',
+    '}',
+    '// TODO: graceful shutdown',
+    '',
+  ].join('\n'),
+  'src/router.ts': [
+    'export class Router {',
+    '  routes = new Map<string, Handler>();',
+    '  get(path: string, h: Handler) { this.routes.set(path, h); }',
+    '}',
+    'type Handler = () => string; // router handler',
+  ].join('\n'),
+  'src/util/strings.py': '#!/usr/bin/env python3\ndef router_name(s):\n    return s.upper()  # TODO tidy\n',
+  'docs/guide.md': '# Guide\nThe Router maps paths (a.b) to handlers.\nTODO: more docs\n',
+  'lib/minified.js': 'var x=1;' + 'a'.repeat(2000) + 'needleLong' + 'b'.repeat(100) + '\n',
+  'build/ignored.ts': 'Router in an ignored folder\n',
+  '.gitignore': 'build/\n',
+};
+
+async function both(root: string, spec: Record<string, unknown> = {}): Promise<[Workspace, Workspace]> {
+  const roots = [{ name: 'w', path: root }];
+  return [
+    await openWorkspace({ roots, ...spec }),
+    await openWorkspace({ roots, ...spec, options: { disableRipgrep: true } }),
+  ];
+}
+
+test('ripgrep is found: @vscode/ripgrep\'s platform binary', () => {
+  const rg = findRipgrep();
+  assert.ok(rg, 'a ripgrep binary');
+  assert.match(rg!, /ripgrep/);
+});
+
+test('options: glob, ignoreCase, fixed, word, paths, before/after — rg and the JS fallback agree', async (t) => {
+  const root = makeTree(FILES);
+  t.after(() => removeTree(root));
+  const [rg, js] = await both(root);
+  assert.ok(rg.usesRipgrep && !js.usesRipgrep);
+  const cases: [string, GrepOptions, string[]][] = [
+    ['Router', {}, ['docs/guide.md:2', 'src/router.ts:1', 'src/server.ts:1', 'src/server.ts:3']],
+    ['router', { ignoreCase: true }, ['docs/guide.md:2', 'src/router.ts:1', 'src/router.ts:5', 'src/server.ts:1',
+      'src/server.ts:3', 'src/server.ts:4', 'src/server.ts:5', 'src/util/strings.py:2']],
+    ['router', { word: true }, ['src/router.ts:5', 'src/server.ts:1', 'src/server.ts:3', 'src/server.ts:4', 'src/server.ts:5']],
+    ['Router', { glob: '*.ts' }, ['src/router.ts:1', 'src/server.ts:1', 'src/server.ts:3']],
+    ['TODO', { glob: ['src/**', '!*.py'] }, ['src/server.ts:7']],
+    ['(a.b)', { fixed: true }, ['docs/guide.md:2']],
+    ['TODO', { paths: ['src/util', 'docs/guide.md'] }, ['docs/guide.md:3', 'src/util/strings.py:3']],
+    ['^export (function|class) \\w+', {}, ['src/router.ts:1', 'src/server.ts:2']],
+  ];
+  for (const [pattern, opts, expected] of cases) {
+    for (const ws of [rg, js]) {
+      const res = await ws.grep(pattern, opts);
+      const got = res.hits.map((h) => `${h.path}:${h.line}`);
+      assert.deepEqual(got, expected, `${pattern} ${JSON.stringify(opts)} rg=${ws.usesRipgrep}`);
+      assert.equal(res.total, expected.length);
+      assert.equal(res.truncated, false);
+    }
+  }
+  // Same full hit objects (text, context) from both engines.
+  for (const opts of [{ before: 2, after: 1 }, { before: 1, after: 3, ignoreCase: true }]) {
+    assert.deepEqual(await rg.grep('router', opts), await js.grep('router', opts), JSON.stringify(opts));
+  }
+});
+
+test('context lines: before/after, at file edges and between close matches', async (t) => {
+  const root = makeTree(FILES);
+  t.after(() => removeTree(root));
+  for (const ws of await both(root)) {
+    const res = await ws.grep('router\\.', { before: 1, after: 2, paths: ['src/server.ts'] });
+    assert.deepEqual(res.hits, [
+      { path: 'src/server.ts', line: 4, text: '  router.get("/health", () => "ok");',
+        before: ['  const router = new Router();'], after: ['  return listen(port, router);', '}'] },
+    ]);
+    const edge = await ws.grep('export class', { before: 3, after: 1 });
+    assert.deepEqual(edge.hits[0]!.before, []);
+    assert.deepEqual(edge.hits[0]!.after, ['  routes = new Map<string, Handler>();']);
+    const close = await ws.grep('Router', { before: 1, after: 1, paths: ['src/server.ts'] });
+    assert.deepEqual(close.hits.map((h) => [h.line, h.before, h.after]), [
+      [1, [], ['export function startServer(port: number) {']],
+      [3, ['export function startServer(port: number) {'], ['  router.get("/health", () => "ok");']],
+    ]);
+  }
+});
+
+test('maxResults caps hits while total counts all; long lines are cut; ignored files never match', async (t) => {
+  const lines = Array.from({ length: 50 }, (_, i) => `item ${i}`).join('\n');
+  const root = makeTree({ ...FILES, 'a.txt': lines, 'b.txt': lines });
+  t.after(() => removeTree(root));
+  for (const ws of await both(root)) {
+    const res = await ws.grep('item', { maxResults: 30 });
+    assert.equal(res.hits.length, 30);
+    assert.equal(res.total, 100);
+    assert.equal(res.truncated, true);
+    assert.ok(!res.totalIsLowerBound);
+    const huge = await ws.grep('item', { maxResults: 1e9 });
+    assert.equal(huge.hits.length, 100); // hard cap is 2000: all fit
+    const long = await ws.grep('needleLong');
+    assert.equal(long.hits.length, 1);
+    assert.ok(long.hits[0]!.text.length < MAX_LINE_CHARS + 40, 'cut');
+    assert.match(long.hits[0]!.text, /more chars\]$/);
+    assert.equal((await ws.grep('ignored folder')).total, 0);
+  }
+});
+
+test('a pattern with 100k hits stays capped: bounded hits, counting stops, total is a lower bound', async (t) => {
+  const big = 'hit\n'.repeat(50_000);
+  const root = makeTree({ 'one.txt': big, 'two.txt': big });
+  t.after(() => removeTree(root));
+  for (const ws of await both(root)) {
+    const res = await ws.grep('hit');
+    assert.equal(res.hits.length, 200);
+    assert.equal(res.truncated, true);
+    assert.equal(res.totalIsLowerBound, true);
+    assert.ok(res.total >= COUNT_LIMIT && res.total < 100_000, `total ${res.total}`);
+    const capped = await ws.grep('hit', { maxResults: 5000 });
+    assert.equal(capped.hits.length, 2000, 'hard cap');
+  }
+});
+
+test('invalid regex -> WorkspaceError with the engine\'s message', async (t) => {
+  const root = makeTree(FILES);
+  t.after(() => removeTree(root));
+  const [rg, js] = await both(root);
+  await assert.rejects(rg.grep('foo(bar'), (e: Error) => e instanceof WorkspaceError && /Invalid search pattern: .*regex parse error/s.test(e.message));
+  await assert.rejects(js.grep('foo(bar'), (e: Error) => e instanceof WorkspaceError && /Invalid search pattern/.test(e.message));
+  await assert.rejects(rg.grep(''), WorkspaceError);
+  await assert.rejects(rg.grep('x', { paths: ['nope/missing.ts'] }), /Path not found/);
+});
+
+test('multi-root, subset and virtual files', async (t) => {
+  const a = makeTree({ 'src/x.ts': 'shared token\n', 'src/y.ts': 'other\n' });
+  const b = makeTree({ 'src/x.ts': 'shared token too\n', 'lib/z.ts': 'shared\n' });
+  t.after(() => { removeTree(a); removeTree(b); });
+  const roots = [{ name: 'app', path: a }, { name: 'api', path: b }];
+  for (const disableRipgrep of [false, true]) {
+    const ws = await openWorkspace({ roots, options: { disableRipgrep } });
+    assert.deepEqual((await ws.grep('shared')).hits.map((h) => h.path), ['api/lib/z.ts', 'api/src/x.ts', 'app/src/x.ts']);
+    assert.deepEqual((await ws.grep('shared', { glob: 'src/**' })).hits.map((h) => h.path), ['api/src/x.ts', 'app/src/x.ts']);
+    assert.deepEqual((await ws.grep('shared', { glob: 'api/**' })).hits.map((h) => h.path), ['api/lib/z.ts', 'api/src/x.ts']);
+    assert.deepEqual((await ws.grep('shared', { paths: ['app'] })).hits.map((h) => h.path), ['app/src/x.ts']);
+    const sub = await openWorkspace({
+      roots,
+      options: { disableRipgrep },
+      subsetPaths: ['api/lib'],
+      virtualFiles: [{ path: 'pasted/text.md', content: 'a shared note\nnothing\n' }],
+    });
+    assert.deepEqual((await sub.grep('shared')).hits.map((h) => `${h.path}:${h.line}`), ['api/lib/z.ts:1', 'pasted/text.md:1']);
+    await assert.rejects(sub.grep('shared', { paths: ['app/src'] }), /outside the paths of this run/);
+  }
+});
+
+test('real code: rg and JS agree on this repository\'s src/ and on an installed package', async () => {
+  const targets = [
+    { root: REPO_ROOT, pattern: 'WorkspaceError', opts: { paths: ['src/workspace'] } as GrepOptions },
+    { root: path.join(REPO_ROOT, 'node_modules', 'ignore'), pattern: 'function\\s+\\w+', opts: {} as GrepOptions },
+  ];
+  for (const { root, pattern, opts } of targets) {
+    const [rg, js] = await both(root);
+    const a = await rg.grep(pattern, { ...opts, maxResults: 2000 });
+    const b = await js.grep(pattern, { ...opts, maxResults: 2000 });
+    assert.ok(a.total > 5, `${pattern} finds something in ${root}`);
+    assert.deepEqual(a, b);
+  }
+});
