@@ -36,26 +36,52 @@ export function buildDirTree(paths: readonly string[], dir: string): DirNode {
   return root;
 }
 
+/** Natural order: file2 before file10. */
+const collator = new Intl.Collator('en', { numeric: true });
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * Renders the tree breadth-first-fair: each level gets a share of the budget, biggest folders first is
- * NOT used (alphabetical reads better); folders beyond the share are summarized as "... N more folders".
+ * Renders the tree within `budget` characters. Folders are listed alphabetically with their file counts;
+ * it picks the deepest level that fits whole, then opens one more level while the budget lasts, so every
+ * top-level folder is named before any deep one is opened. Each folder shows a capped number of entries.
  */
 export function renderTree(paths: readonly string[], dir = '', depth = 2, budget = DEFAULT_TREE_BUDGET): string {
   const root = buildDirTree(paths, dir);
   const maxDepth = Math.max(1, Math.min(Math.floor(depth) || 1, 12));
+  let fits = 0;
+  for (let d = 1; d <= maxDepth; d++) {
+    const r = renderLevels(root, dir, d, Infinity, budget);
+    if (r.cut) break;
+    fits = d;
+  }
+  if (fits === maxDepth) return renderLevels(root, dir, maxDepth, Infinity, budget).text;
+  return renderLevels(root, dir, fits + 1, Math.floor(budget * 0.75), budget).text;
+}
+
+/** Per-folder caps shrink with depth so one wide folder cannot take the whole budget. */
+const dirCap = (level: number): number => (level === 1 ? 60 : level === 2 ? 15 : 8);
+const fileCap = (level: number): number => (level === 1 ? 25 : level === 2 ? 8 : 4);
+
+/**
+ * One rendering: folders deeper than `depth` are not opened; no folder is opened once `openBudget`
+ * characters are used; past `budget` the remaining entries become "... N more".
+ */
+function renderLevels(
+  root: DirNode,
+  dir: string,
+  depth: number,
+  openBudget: number,
+  budget: number,
+): { text: string; cut: boolean } {
   const header = `${dir ? dir + '/' : './'} (${plural(root.count, 'file')})`;
   const lines: string[] = [header];
   let used = header.length + 1;
   let cut = false;
-
-  // Per-folder caps shrink with depth so a wide tree cannot starve later siblings entirely.
-  const dirCap = (level: number): number => (level === 1 ? 40 : level === 2 ? 12 : 6);
-  const fileCap = (level: number): number => (level === 1 ? 25 : level === 2 ? 8 : 4);
+  let unopened = false;
 
   const push = (line: string): boolean => {
-    if (used + line.length + 1 > budget - 40) {
+    if (used + line.length + 1 > budget - 80) {
       cut = true;
       return false;
     }
@@ -63,32 +89,37 @@ export function renderTree(paths: readonly string[], dir = '', depth = 2, budget
     used += line.length + 1;
     return true;
   };
+  const more = (indent: string, n: number, word: string): void => {
+    if (n > 0) lines.push(`${indent}... ${plural(n, word)}`);
+  };
 
   const walk = (node: DirNode, level: number): void => {
     const indent = '  '.repeat(level);
-    const dirs = [...node.dirs.values()].sort((a, b) => a.name.localeCompare(b.name));
-    const files = node.files.slice().sort((a, b) => a.localeCompare(b));
+    const dirs = [...node.dirs.values()].sort((a, b) => collator.compare(a.name, b.name));
+    const files = node.files.slice().sort(collator.compare);
     const shownDirs = dirs.slice(0, dirCap(level));
     for (let i = 0; i < shownDirs.length; i++) {
       const d = shownDirs[i]!;
-      if (!push(`${indent}${d.name}/ (${plural(d.count, 'file')})`)) {
-        const hidden = dirs.length - i;
-        lines.push(`${indent}... ${plural(hidden, 'more folder')}`);
+      if (cut || !push(`${indent}${d.name}/ (${plural(d.count, 'file')})`)) {
+        more(indent, dirs.length - i, 'more folder');
+        more(indent, files.length, 'more file');
         return;
       }
-      if (level < maxDepth) walk(d, level + 1);
-      if (cut) {
-        const hidden = dirs.length - i - 1;
-        if (hidden > 0) lines.push(`${indent}... ${plural(hidden, 'more folder')}`);
-        if (files.length) lines.push(`${indent}... ${plural(files.length, 'file')}`);
-        return;
+      if (level < depth) {
+        if (used < openBudget) walk(d, level + 1);
+        else unopened = true;
       }
+    }
+    if (cut) {
+      more(indent, dirs.length - shownDirs.length, 'more folder');
+      more(indent, files.length, 'more file');
+      return;
     }
     if (dirs.length > shownDirs.length) push(`${indent}... ${plural(dirs.length - shownDirs.length, 'more folder')}`);
     const shownFiles = files.slice(0, fileCap(level));
     for (let i = 0; i < shownFiles.length; i++) {
       if (!push(`${indent}${shownFiles[i]}`)) {
-        lines.push(`${indent}... ${plural(files.length - i, 'more file')}`);
+        more(indent, files.length - i, 'more file');
         return;
       }
     }
@@ -96,6 +127,6 @@ export function renderTree(paths: readonly string[], dir = '', depth = 2, budget
   };
 
   walk(root, 1);
-  if (cut) lines.push(`(tree cut to ~${budget} chars: call tree(dir, depth) on a folder for more)`);
-  return lines.join('\n');
+  if (cut || unopened) lines.push(`(tree cut to ~${budget} chars: call tree(dir, depth) on a folder for more)`);
+  return { text: lines.join('\n'), cut };
 }
