@@ -432,7 +432,7 @@ async function childRun(
   const subcallId = tree.id();
   const started = Date.now();
   const spec: WorkspaceSpec = c.text !== undefined
-    ? { roots: c.parent.spec.roots, options: c.parent.spec.options, subsetPaths: [], virtualFiles: [{ path: 'input.txt', content: c.text }] }
+    ? { roots: c.parent.spec.roots, options: c.parent.spec.options, subsetPaths: ['input.txt'], virtualFiles: [{ path: 'input.txt', content: c.text }] }
     : { ...c.parent.spec, subsetPaths: c.paths?.length ? c.paths : c.parent.spec.subsetPaths };
   let outcome: RunOutcome | undefined;
   let error: string | undefined;

@@ -270,3 +270,21 @@ const g = await context.grep('SECRET_TOKEN'); print('grep hits', g.length);`),
 });
 
 after(() => undefined);
+
+test('rlm_query over a piece of text: the child sees only that text, as input.txt', async () => {
+  const root = [js(`print(await rlm_query('Count the lines', { text: 'alpha\\nbeta\\ngamma' }))`), js('FINAL("ok")')];
+  const child = (req: ScriptedRequest) =>
+    turnOf(req) === 1
+      ? js(`print(JSON.stringify(context.files.map(f => f.path)), (await context.read('input.txt')).split('\\n').length)`)
+      : js(`FINAL('child done')`);
+  await withServer(
+    (req) => (isChildRun(req) ? child(req) : root[turnOf(req) - 1]),
+    async (server) => {
+      const result = await runRlm(options(server));
+      assert.equal(result.stopReason, 'final');
+      const childReqs = server.requests.filter(isChildRun);
+      assert.match(childReqs[0].messages[1].content, /only the text it was given \(16 characters\)/);
+      assert.match(lastUser(childReqs[1]), /\["input\.txt"\] 3/);
+    },
+  );
+});
