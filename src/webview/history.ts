@@ -1,0 +1,125 @@
+// Finished runs kept as JSONL files under the extension's global storage, with a small index for listing.
+// Reads and writes go through vscode.workspace.fs, so remote and virtual hosts work too.
+import * as vscode from 'vscode';
+import type { TrajectoryEvent } from '../rlm/events';
+import { parseTrajectory, serializeTrajectory, type ParsedTrajectory } from '../rlm/trajectoryFormats';
+
+export interface HistoryEntry {
+  /** The run id (also the file name stem). */
+  id: string;
+  question: string;
+  /** ms since the epoch. */
+  startedAt: number;
+  stopReason?: string;
+  iterations: number;
+  events: number;
+  durationMs?: number;
+}
+
+/** Oldest entries beyond this many are deleted. */
+const MAX_ENTRIES = 200;
+
+const safeName = (id: string) => id.replace(/[^\w.-]/g, '_');
+
+export function entryFor(id: string, events: readonly TrajectoryEvent[]): HistoryEntry {
+  const start = events.find((e) => e.type === 'run_start' && e.parentId === undefined) ?? events.find((e) => e.type === 'run_start');
+  const end = events.find((e) => e.type === 'run_end' && e.runId === start?.runId);
+  return {
+    id,
+    question: start?.type === 'run_start' ? start.question : '(unknown question)',
+    startedAt: start?.time ?? events[0]?.time ?? Date.now(),
+    stopReason: end?.type === 'run_end' ? end.stopReason : undefined,
+    iterations: end?.type === 'run_end' ? end.iterations : events.filter((e) => e.type === 'iteration' && e.runId === start?.runId).length,
+    events: events.length,
+    durationMs: end?.type === 'run_end' ? end.durationMs : undefined,
+  };
+}
+
+export class TrajectoryHistory {
+  private readonly dir: vscode.Uri;
+  private readonly indexUri: vscode.Uri;
+  /** Serializes index updates (two runs may end together). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(storage: vscode.Uri) {
+    this.dir = vscode.Uri.joinPath(storage, 'trajectories');
+    this.indexUri = vscode.Uri.joinPath(this.dir, 'index.json');
+  }
+
+  fileFor(id: string): vscode.Uri {
+    return vscode.Uri.joinPath(this.dir, `${safeName(id)}.jsonl`);
+  }
+
+  async list(): Promise<HistoryEntry[]> {
+    await this.queue;
+    return (await this.readIndex()).sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  save(id: string, events: readonly TrajectoryEvent[]): Promise<HistoryEntry | undefined> {
+    if (!events.length) return Promise.resolve(undefined);
+    return this.enqueue(async () => {
+      await vscode.workspace.fs.createDirectory(this.dir);
+      await vscode.workspace.fs.writeFile(this.fileFor(id), Buffer.from(serializeTrajectory(events), 'utf8'));
+      const entry = entryFor(id, events);
+      let index = (await this.readIndex()).filter((e) => e.id !== id);
+      index.push(entry);
+      index.sort((a, b) => b.startedAt - a.startedAt);
+      const dropped = index.slice(MAX_ENTRIES);
+      index = index.slice(0, MAX_ENTRIES);
+      for (const old of dropped) await vscode.workspace.fs.delete(this.fileFor(old.id)).then(undefined, () => undefined);
+      await this.writeIndex(index);
+      return entry;
+    });
+  }
+
+  async load(id: string): Promise<ParsedTrajectory | undefined> {
+    try {
+      const bytes = await vscode.workspace.fs.readFile(this.fileFor(id));
+      return parseTrajectory(Buffer.from(bytes).toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  delete(id: string): Promise<void> {
+    return this.enqueue(async () => {
+      await vscode.workspace.fs.delete(this.fileFor(id)).then(undefined, () => undefined);
+      await this.writeIndex((await this.readIndex()).filter((e) => e.id !== id));
+    });
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The index, rebuilt from the files when it is missing or unreadable. */
+  private async readIndex(): Promise<HistoryEntry[]> {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(this.indexUri)).toString('utf8'));
+      if (Array.isArray(parsed)) return parsed as HistoryEntry[];
+    } catch {
+      // fall through to a rebuild
+    }
+    const entries: HistoryEntry[] = [];
+    let files: [string, vscode.FileType][] = [];
+    try {
+      files = await vscode.workspace.fs.readDirectory(this.dir);
+    } catch {
+      return entries;
+    }
+    for (const [name] of files) {
+      if (!name.endsWith('.jsonl')) continue;
+      const id = name.slice(0, -'.jsonl'.length);
+      const parsed = await this.load(id);
+      if (parsed?.events.length) entries.push(entryFor(id, parsed.events));
+    }
+    return entries;
+  }
+
+  private async writeIndex(entries: HistoryEntry[]): Promise<void> {
+    await vscode.workspace.fs.createDirectory(this.dir);
+    await vscode.workspace.fs.writeFile(this.indexUri, Buffer.from(JSON.stringify(entries), 'utf8'));
+  }
+}
