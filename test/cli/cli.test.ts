@@ -163,3 +163,23 @@ test('Ctrl-C cancels the run promptly and exits non-zero with the reason', async
     },
   );
 });
+
+test('a real folder: this project\'s own sources', async () => {
+  const src = join(__dirname, '../../src');
+  const expectedLine = readFileSync(join(src, 'rlm/types.ts'), 'utf8').split('\n').findIndex((l) => l.startsWith('export const DEFAULT_LIMITS')) + 1;
+  const turns = [
+    js(`const hits = await context.grep('export const DEFAULT_LIMITS', { glob: '*.ts' });
+const h = hits[0];
+print(await context.read(h.path, { start: h.line, end: h.line + 3, numbered: true }));
+globalThis.cite = h.path + ':' + h.line;`),
+    js('FINAL("The default limits are declared at " + cite + ".")'),
+  ];
+  await withServer((req) => turns[turnOf(req) - 1], async (server) => {
+    const r = await runCli(['ask', '--json', '--dir', src, '--model', ROOT_MODEL, 'Where are the default limits?'], { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseUrl });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.answer, `The default limits are declared at rlm/types.ts:${expectedLine}.`);
+    assert.deepEqual(out.citations, [{ path: 'rlm/types.ts', line: expectedLine, valid: true }]);
+    assert.match(lastUser(server.requests[1]), new RegExp(`${expectedLine}\\| export const DEFAULT_LIMITS: RlmLimits = \\{`));
+  });
+});
