@@ -59,6 +59,14 @@ export function findRipgrep(): string | null {
   return (cachedRgPath = null);
 }
 
+/** ripgrep could not be started at all (missing, not executable): the caller falls back to the JS search. */
+export class RipgrepUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RipgrepUnavailableError';
+  }
+}
+
 export interface RgSearch {
   rgPath: string;
   cwd: string;
@@ -161,7 +169,7 @@ export function runRipgrep(s: RgSearch): Promise<boolean> {
     child.stderr.on('data', (chunk: string) => {
       if (stderr.length < 8192) stderr += chunk;
     });
-    child.on('error', (err) => finish(new WorkspaceError(`Could not run ripgrep (${s.rgPath}): ${err.message}`)));
+    child.on('error', (err) => finish(new RipgrepUnavailableError(`Could not run ripgrep (${s.rgPath}): ${err.message}`)));
     child.on('close', (code) => {
       if (rest && !stoppedEarly) handleLine(rest);
       // 0: matches, 1: none, 2: an error (maybe partial, e.g. one unreadable file).

@@ -30,7 +30,7 @@ import { renderTree } from './tree';
 import { suggestPaths } from './pathSuggestions';
 import { HitCollector, searchLimits } from './searchResults';
 import { compilePattern, searchText, splitLines } from './jsSearch';
-import { findRipgrep, runRipgrep } from './ripgrep';
+import { findRipgrep, runRipgrep, RipgrepUnavailableError } from './ripgrep';
 import { globList, makeGlobFilter } from './globFilter';
 import type { CodeIntelligence } from './code/codeIntelligence';
 import { createCodeIntelligence } from './code/workspaceCodeHost';
@@ -116,7 +116,7 @@ export class Workspace {
   private readonly byPath = new Map<string, FileEntry>();
   private readonly virtual = new Map<string, string>();
   private readonly subset: string[] | null;
-  private readonly rgPath: string | null;
+  private rgPath: string | null;
 
   constructor(
     readonly spec: WorkspaceSpec,
@@ -310,6 +310,16 @@ export class Workspace {
 
   async grep(pattern: string, opts: GrepOptions = {}): Promise<GrepResult> {
     if (typeof pattern !== 'string' || pattern === '') throw new WorkspaceError('grep() needs a non-empty pattern string.');
+    try {
+      return await this.search(pattern, opts);
+    } catch (err) {
+      if (!(err instanceof RipgrepUnavailableError)) throw err;
+      this.rgPath = null; // e.g. a configured rgPath that does not exist: the JS search answers from now on
+      return this.search(pattern, opts);
+    }
+  }
+
+  private async search(pattern: string, opts: GrepOptions): Promise<GrepResult> {
     const limits = searchLimits(opts);
     const collector = new HitCollector(limits);
     const restrict = (opts.paths ?? []).map((p) => this.normalizeInput(p));
@@ -428,19 +438,19 @@ export class Workspace {
   private get code(): CodeIntelligence {
     return (this.codeIntel ??= createCodeIntelligence(this));
   }
-  outline(p: string): Promise<OutlineSymbol[]> {
+  async outline(p: string): Promise<OutlineSymbol[]> {
     return this.code.outline(this.normalizeInput(p));
   }
-  definitions(name: string): Promise<Definition[]> {
+  async definitions(name: string): Promise<Definition[]> {
     return this.code.definitions(name);
   }
-  references(name: string, opts?: ReferenceOptions): Promise<ReferenceResult> {
+  async references(name: string, opts?: ReferenceOptions): Promise<ReferenceResult> {
     return this.code.references(name, opts);
   }
-  symbols(query: string, opts?: SymbolSearchOptions): Promise<Definition[]> {
+  async symbols(query: string, opts?: SymbolSearchOptions): Promise<Definition[]> {
     return this.code.symbols(query, opts);
   }
-  enclosing(p: string, line: number): Promise<OutlineSymbol | null> {
+  async enclosing(p: string, line: number): Promise<OutlineSymbol | null> {
     return this.code.enclosing(this.normalizeInput(p), line);
   }
   /** Writes pending cache entries (symbol index) to disk; call before the process ends. */

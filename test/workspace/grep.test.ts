@@ -178,3 +178,13 @@ test('real code: rg and JS agree on this repository\'s src/ and on an installed 
     assert.deepEqual(a, b);
   }
 });
+
+test('a configured rgPath that cannot run falls back to the JS search', async (t) => {
+  const root = makeTree(FILES);
+  t.after(() => removeTree(root));
+  const ws = await openWorkspace({ roots: [{ name: 'w', path: root }], options: { rgPath: path.join(root, 'no-such-rg') } });
+  assert.ok(ws.usesRipgrep);
+  const res = await ws.grep('Router', { glob: '*.ts' });
+  assert.deepEqual(res.hits.map((h) => `${h.path}:${h.line}`), ['src/router.ts:1', 'src/server.ts:1', 'src/server.ts:3']);
+  assert.ok(!ws.usesRipgrep);
+});

@@ -1,0 +1,110 @@
+// Workspace benchmarks, printed as ratios (no assertions: the machine is shared and noisy).
+//   node --import tsx bench/workspace.bench.ts [DIR]
+// DIR defaults to the tree made by bench/setup-tree.mjs (~/.cache/rlm-bench/tree/node_modules) when it
+// exists, else this repository's node_modules.
+//  1. index build (openWorkspace)      vs `rg --files` with the same rule flags     target <= 1.5
+//  2. Workspace.grep(pattern)          vs raw `rg --json` with the same pattern     target <= 1.3
+//  3. summary() size on a ~1 MB folder vs on DIR                                    must not grow
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openWorkspace } from '../src/workspace/workspace';
+import { findRipgrep } from '../src/workspace/ripgrep';
+
+const REPO = path.resolve(__dirname, '..');
+const BENCH_TREE = path.join(os.homedir(), '.cache', 'rlm-bench', 'tree');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+function defaultDir(): string {
+  if (fs.existsSync(path.join(BENCH_TREE, '.complete'))) return path.join(BENCH_TREE, 'node_modules');
+  return path.join(REPO, 'node_modules');
+}
+
+const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number): string => `${x.toFixed(0)} ms`;
+
+/** Runs a command to completion, consuming its stdout; resolves with the wall time and output size. */
+function timeCommand(cmd: string, args: string[], cwd: string): Promise<{ ms: number; bytes: number; lines: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    let bytes = 0;
+    let lines = 0;
+    child.stdout.on('data', (b: Buffer) => {
+      bytes += b.length;
+      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve({ ms: performance.now() - t0, bytes, lines }));
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = path.resolve(process.argv[2] ?? defaultDir());
+  const rg = findRipgrep();
+  if (!rg) throw new Error('no ripgrep found');
+  console.log(`workspace bench: ${dir}\nripgrep: ${rg}\nruns: ${RUNS} (medians)\n`);
+  const rgRuleFlags = ['--hidden', '--follow', '--no-require-git', '--no-ignore-parent', '--no-ignore-global', '--no-config'];
+
+  // 1. Index build.
+  const rgList: number[] = [];
+  const index: number[] = [];
+  let fileCount = 0;
+  let rgCount = 0;
+  let totalBytes = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const r = await timeCommand(rg, ['--files', ...rgRuleFlags, '.'], dir);
+    rgList.push(r.ms);
+    rgCount = r.lines;
+    const t0 = performance.now();
+    const ws = await openWorkspace({ roots: [{ name: path.basename(dir), path: dir }] });
+    index.push(performance.now() - t0);
+    fileCount = ws.files().length;
+    totalBytes = ws.totalBytes;
+  }
+  const indexRatio = median(index) / median(rgList);
+  console.log(`index build:   openWorkspace ${ms(median(index))} (${fileCount} files, ${(totalBytes / 1048576).toFixed(0)} MB indexed)`);
+  console.log(`               rg --files    ${ms(median(rgList))} (${rgCount} paths)`);
+  console.log(`               ratio ${indexRatio.toFixed(2)}  (target <= 1.5)\n`);
+
+  // 2. Grep, on one opened workspace.
+  const ws = await openWorkspace({ roots: [{ name: path.basename(dir), path: dir }] });
+  for (const pattern of ['createElement', 'TODO|FIXME', 'function\\s+\\w+Sync\\b']) {
+    const raw: number[] = [];
+    const ours: number[] = [];
+    let rawLines = 0;
+    let total = 0;
+    let hits = 0;
+    let lowerBound = false;
+    for (let i = 0; i < RUNS; i++) {
+      const r = await timeCommand(rg, ['--json', ...rgRuleFlags, '--', pattern, '.'], dir);
+      raw.push(r.ms);
+      rawLines = r.lines;
+      const t0 = performance.now();
+      const res = await ws.grep(pattern);
+      ours.push(performance.now() - t0);
+      total = res.total;
+      hits = res.hits.length;
+      lowerBound = !!res.totalIsLowerBound;
+    }
+    const ratio = median(ours) / median(raw);
+    console.log(`grep ${JSON.stringify(pattern)}:`);
+    console.log(`               Workspace.grep ${ms(median(ours))} (${hits} hits returned, total ${total}${lowerBound ? '+' : ''})`);
+    console.log(`               rg --json      ${ms(median(raw))} (${rawLines} JSON lines)`);
+    console.log(`               ratio ${ratio.toFixed(2)}  (target <= 1.3)\n`);
+  }
+
+  // 3. Summary size: a ~1 MB folder vs the big tree.
+  const small = await openWorkspace({ roots: [{ name: 'src', path: path.join(REPO, 'src') }] });
+  const smallSize = JSON.stringify(small.summary()).length;
+  const bigSize = JSON.stringify(ws.summary()).length;
+  console.log(`summary size:  ${(small.totalBytes / 1048576).toFixed(1)} MB folder -> ${smallSize} chars; ` +
+    `${(ws.totalBytes / 1048576).toFixed(0)} MB tree -> ${bigSize} chars; ratio ${(bigSize / smallSize).toFixed(2)} ` +
+    `(bounded: tree <= ~3 KB, languages <= known ids)`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
