@@ -2,10 +2,21 @@
 import * as fs from 'node:fs';
 import { WorkspaceError } from '../types';
 import type { Workspace } from '../workspace';
-import { CodeIntelligence, type CodeHost } from './codeIntelligence';
+import { CodeIntelligence, type CodeHost, type CodeIntelligenceOptions } from './codeIntelligence';
 import { normalizeWorkspacePath } from '../pathSafety';
 
-export function createCodeIntelligence(workspace: Workspace): CodeIntelligence {
+/** Code intelligence for a workspace, caching on disk in the workspace's options.cacheDir. */
+export function createCodeIntelligence(workspace: Workspace, options: Partial<CodeIntelligenceOptions> = {}): CodeIntelligence {
+  const roots = workspace.childSpec().roots.map((r) => r.path);
+  return new CodeIntelligence(workspaceCodeHost(workspace), {
+    cacheDir: workspace.spec.options?.cacheDir,
+    cacheKey: JSON.stringify(roots),
+    ...options,
+  });
+}
+
+/** The CodeHost view of a Workspace: same files, same path rules (subset, secrets, ignore), same grep. */
+export function workspaceCodeHost(workspace: Workspace): CodeHost {
   const virtual = new Map<string, string>();
   for (const v of workspace.spec.virtualFiles ?? []) {
     try {
@@ -24,7 +35,7 @@ export function createCodeIntelligence(workspace: Workspace): CodeIntelligence {
     return workspace.resolvePath(norm);
   };
 
-  const host: CodeHost = {
+  return {
     files: () => workspace.files(),
     async stat(p) {
       const text = virtual.get(normalizeWorkspacePath(p));
@@ -44,6 +55,4 @@ export function createCodeIntelligence(workspace: Workspace): CodeIntelligence {
     },
     grep: (pattern, options) => workspace.grep(pattern, options),
   };
-  const roots = workspace.childSpec().roots.map((r) => r.path);
-  return new CodeIntelligence(host, { cacheDir: workspace.spec.options?.cacheDir, cacheKey: JSON.stringify(roots) });
 }

@@ -1,0 +1,554 @@
+// Code intelligence on real code: node_modules sources (typescript's lib, openai, ollama, ignore, mdurl),
+// the Python standard library, and fixtures for the other languages. Expected lines are found by searching
+// the file text (like grep), never typed in by hand.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { openWorkspace, type Workspace } from '../../src/workspace/workspace';
+import { outlineSource, parseStats } from '../../src/workspace/code/outline';
+import { createCodeIntelligence } from '../../src/workspace/code/workspaceCodeHost';
+import { initials, matchScore } from '../../src/workspace/code/symbolMatch';
+import type { OutlineSymbol } from '../../src/workspace/code/types';
+import { WorkspaceError } from '../../src/workspace/types';
+import { makeTree, removeTree, REPO_ROOT } from './helpers';
+
+const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/code');
+const NODE_MODULES = path.join(REPO_ROOT, 'node_modules');
+
+/** 1-based number of the first line containing `needle` (the test fails if there is none). */
+function lineOf(text: string, needle: string, from = 1): number {
+  const lines = text.split('\n');
+  for (let i = from - 1; i < lines.length; i++) if (lines[i]!.includes(needle)) return i + 1;
+  assert.fail(`no line contains ${JSON.stringify(needle)}`);
+}
+
+const show = (s: { kind: string; name: string; container?: string; line: number }) =>
+  `${s.kind} ${s.container ? s.container + '.' : ''}${s.name}@${s.line}`;
+
+async function outlineFile(file: string): Promise<{ text: string; symbols: OutlineSymbol[] }> {
+  const text = fs.readFileSync(file, 'utf8');
+  return { text, symbols: await outlineSource(file, text) };
+}
+
+/**
+ * The whole outline of a fixture, compared entry by entry: [kind, qualified name, text of its first line,
+ * optionally a text that comes before it (for names that occur twice)].
+ */
+async function assertOutline(file: string, expected: [string, string, string, string?][]): Promise<void> {
+  const { text, symbols } = await outlineFile(path.join(FIXTURES, file));
+  const want = expected.map(
+    ([kind, qualified, needle, after]) => `${kind} ${qualified}@${lineOf(text, needle, after ? lineOf(text, after) + 1 : 1)}`,
+  );
+  assert.deepEqual(symbols.map(show), want);
+}
+
+const openFixtures = (options = {}) => openWorkspace({ roots: [{ name: 'fixtures', path: FIXTURES }], options });
+
+// ---------- outlines of real code ----------
+
+test('TypeScript: typescript lib.es5.d.ts interfaces, declared vars, method signatures with containers', async () => {
+  const { text, symbols } = await outlineFile(path.join(NODE_MODULES, 'typescript/lib/lib.es5.d.ts'));
+  const find = (kind: string, name: string, container?: string) =>
+    symbols.filter((s) => s.kind === kind && s.name === name && s.container === container);
+  const arrayIface = find('interface', 'Array');
+  assert.equal(arrayIface.length, 1);
+  assert.equal(arrayIface[0]!.line, lineOf(text, 'interface Array<T> {'));
+  assert.ok(arrayIface[0]!.endLine > arrayIface[0]!.line + 50, 'the interface spans its body');
+  assert.deepEqual(find('variable', 'Array').map((s) => s.line), [lineOf(text, 'declare var Array: ArrayConstructor;')]);
+  const push = find('method', 'push', 'Array');
+  assert.equal(push.length, 1);
+  assert.equal(push[0]!.line, lineOf(text, '    push(...items: T[]): number;', arrayIface[0]!.line));
+  assert.ok(push[0]!.line < arrayIface[0]!.endLine);
+  assert.deepEqual(find('type', 'Partial').map((s) => s.line), [lineOf(text, 'type Partial<T> = {')]);
+  assert.deepEqual(find('function', 'parseInt').map((s) => s.line), [lineOf(text, 'declare function parseInt(')]);
+  // Method signatures inside parameter types are not members of anything.
+  assert.equal(symbols.filter((s) => s.container === 'parseInt').length, 0);
+});
+
+test('TypeScript: openai client.ts class, methods (incl. #private), top-level constant', async () => {
+  const { text, symbols } = await outlineFile(path.join(NODE_MODULES, 'openai/src/client.ts'));
+  const cls = symbols.find((s) => s.kind === 'class' && s.name === 'OpenAI');
+  assert.ok(cls);
+  assert.equal(cls.line, lineOf(text, 'export class OpenAI {'));
+  const buildURL = symbols.find((s) => s.name === 'buildURL');
+  assert.deepEqual(buildURL && show(buildURL), `method OpenAI.buildURL@${lineOf(text, '  buildURL(')}`);
+  assert.ok(symbols.some((s) => s.kind === 'method' && s.container === 'OpenAI' && s.name === 'constructor'));
+  assert.ok(symbols.some((s) => s.kind === 'interface' && s.name === 'ClientOptions'));
+  // Every method of the class lies inside the class.
+  const methods = symbols.filter((s) => s.container === 'OpenAI' && s.kind === 'method');
+  assert.ok(methods.length > 20);
+  for (const m of methods) assert.ok(m.line >= cls.line && m.endLine <= cls.endLine, show(m));
+});
+
+test('TypeScript: ollama browser.ts class Ollama with async methods', async () => {
+  const { text, symbols } = await outlineFile(path.join(NODE_MODULES, 'ollama/src/browser.ts'));
+  assert.ok(symbols.some((s) => show(s) === `class Ollama@${lineOf(text, 'export class Ollama {')}`));
+  for (const name of ['generate', 'chat', 'pull']) {
+    // Overload signatures come first, then the implementation: all are members of Ollama.
+    const lines = symbols.filter((s) => s.name === name && s.container === 'Ollama' && s.kind === 'method').map((s) => s.line);
+    assert.ok(lines.includes(lineOf(text, `  async ${name}(`)), name);
+  }
+});
+
+test('JavaScript: ignore index.js (CommonJS), mdurl parse.mjs (prototype methods), ollama browser.cjs', async () => {
+  const ignore = await outlineFile(path.join(NODE_MODULES, 'ignore/index.js'));
+  const ruleClass = ignore.symbols.find((s) => s.kind === 'class' && s.name === 'IgnoreRule');
+  assert.equal(ruleClass?.line, lineOf(ignore.text, 'class IgnoreRule {'));
+  assert.ok(ignore.symbols.some((s) => s.kind === 'method' && s.container === 'IgnoreRule' && s.name === 'constructor'));
+  assert.equal(ignore.symbols.find((s) => s.name === 'makeArray')?.line, lineOf(ignore.text, 'function makeArray ('));
+
+  const mdurl = await outlineFile(path.join(NODE_MODULES, 'mdurl/lib/parse.mjs'));
+  assert.equal(mdurl.symbols.find((s) => s.name === 'Url' && s.kind === 'function')?.line, lineOf(mdurl.text, 'function Url ()'));
+  const parseMethod = mdurl.symbols.find((s) => s.name === 'parse' && s.container === 'Url');
+  assert.equal(parseMethod?.line, lineOf(mdurl.text, 'Url.prototype.parse = function'));
+
+  const cjs = await outlineFile(path.join(NODE_MODULES, 'ollama/dist/browser.cjs'));
+  // A bundler's `let Ollama$1 = class Ollama {...}`: the class under its binding name, methods inside it.
+  const bundled = cjs.symbols.find((s) => s.kind === 'class' && s.name === 'Ollama$1');
+  assert.equal(bundled?.line, lineOf(cjs.text, 'let Ollama$1 = class Ollama {'));
+  assert.ok(cjs.symbols.some((s) => s.kind === 'method' && s.container === 'Ollama$1' && s.name === 'chat'));
+});
+
+test('TSX and JSX components (fixtures)', async () => {
+  await assertOutline('TodoList.tsx', [
+    ['interface', 'Todo', 'export interface Todo {'],
+    ['type', 'Filter', 'type Filter ='],
+    ['constant', 'MAX_TODOS', 'export const MAX_TODOS'],
+    ['function', 'TodoItem', 'function TodoItem('],
+    ['function', 'TodoList', 'export default function TodoList('],
+  ]);
+  await assertOutline('Badge.jsx', [
+    ['constant', 'COLORS', 'const COLORS'],
+    ['class', 'Badge', 'export class Badge'],
+    ['method', 'Badge.render', 'render() {'],
+    ['function', 'Pill', 'export const Pill'],
+  ]);
+});
+
+test('Python: the standard library json/decoder.py', async (t) => {
+  const stdlib = fs.readdirSync('/usr/lib').filter((d) => /^python3\.\d+$/.test(d)).map((d) => path.join('/usr/lib', d, 'json/decoder.py'));
+  const file = stdlib.find((f) => fs.existsSync(f));
+  if (!file) return t.skip('no Python standard library on this machine');
+  const { text, symbols } = await outlineFile(file);
+  const expect = (kind: string, qualified: string, needle: string) =>
+    assert.ok(symbols.some((s) => show(s) === `${kind} ${qualified}@${lineOf(text, needle)}`), `${kind} ${qualified}`);
+  expect('class', 'JSONDecoder', 'class JSONDecoder(object):');
+  expect('method', 'JSONDecoder.decode', '    def decode(self, s, _w=WHITESPACE.match):');
+  expect('method', 'JSONDecoder.raw_decode', '    def raw_decode(self, s, idx=0):');
+  expect('class', 'JSONDecodeError', 'class JSONDecodeError(ValueError):');
+  expect('function', 'py_scanstring', 'def py_scanstring(');
+  expect('constant', 'FLAGS', 'FLAGS = ');
+  // Local variables of functions are not in the outline.
+  assert.ok(!symbols.some((s) => s.name === 'chunks'));
+});
+
+test('Go outline (fixture): structs, interfaces and their methods, receivers as containers, consts', async () => {
+  await assertOutline('inventory.go', [
+    ['constant', 'MaxItems', 'const MaxItems'],
+    ['constant', 'statusOpen', 'statusOpen   ='],
+    ['constant', 'statusClosed', 'statusClosed ='],
+    ['variable', 'ErrNotFound', 'var ErrNotFound'],
+    ['struct', 'Item', 'type Item struct'],
+    ['interface', 'Store', 'type Store interface'],
+    ['method', 'Store.Get', 'Get(sku string) (Item, error)'],
+    ['method', 'Store.Put', 'Put(item Item) error'],
+    ['type', 'Quantity', 'type Quantity = int'],
+    ['struct', 'Warehouse', 'type Warehouse struct'],
+    ['function', 'NewWarehouse', 'func NewWarehouse()'],
+    ['method', 'Warehouse.Get', 'func (w *Warehouse) Get('],
+    ['method', 'Warehouse.Put', 'func (w *Warehouse) Put('],
+    ['function', 'total', 'func total('],
+  ]);
+});
+
+test('Rust outline (fixture): traits, impls with methods, modules, consts, macros', async () => {
+  await assertOutline('shapes.rs', [
+    ['constant', 'PI_APPROX', 'pub const PI_APPROX'],
+    ['variable', 'COUNTER', 'static mut COUNTER'],
+    ['trait', 'Shape', 'pub trait Shape'],
+    ['method', 'Shape.area', 'fn area(&self) -> f64;'],
+    ['method', 'Shape.name', 'fn name(&self)'],
+    ['struct', 'Circle', 'pub struct Circle'],
+    ['enum', 'Kind', 'pub enum Kind'],
+    ['type', 'Area', 'pub type Area'],
+    ['impl', 'Circle', 'impl Circle {'],
+    ['method', 'Circle.new', 'pub fn new('],
+    ['impl', 'Circle', 'impl Shape for Circle'],
+    ['method', 'Circle.area', 'fn area(&self) -> f64 {'],
+    ['impl', 'Circle', 'impl fmt::Display for Circle'],
+    ['method', 'Circle.fmt', 'fn fmt('],
+    ['module', 'util', 'pub mod util'],
+    ['function', 'util.largest', 'pub fn largest'],
+    ['macro', 'square', 'macro_rules! square'],
+  ]);
+});
+
+test('Java outline (fixture): nested types, constructors, records, static final constants', async () => {
+  await assertOutline('Library.java', [
+    ['class', 'Library', 'public class Library'],
+    ['constant', 'Library.MAX_LOANS', 'MAX_LOANS = 5'],
+    ['method', 'Library.Library', 'public Library()'],
+    ['method', 'Library.addBook', 'public void addBook'],
+    ['method', 'Library.findByTitle', 'public Book findByTitle'],
+    ['interface', 'Library.Listener', 'public interface Listener'],
+    ['method', 'Listener.onLoan', 'void onLoan'],
+    ['enum', 'Library.Status', 'public enum Status'],
+    ['class', 'Library.Book', 'public record Book'],
+    ['method', 'Book.Book', 'public Book {'],
+  ]);
+});
+
+test('C outline (fixture): macros, typedef struct, named struct/enum, globals, functions; no local prototypes', async () => {
+  await assertOutline('ringbuf.c', [
+    ['constant', 'RING_CAPACITY', '#define RING_CAPACITY'],
+    ['macro', 'RING_NEXT', '#define RING_NEXT'],
+    ['struct', 'ring_t', 'typedef struct {'],
+    ['struct', 'ring_stats', 'struct ring_stats {'],
+    ['enum', 'ring_status', 'enum ring_status {'],
+    ['constant', 'ring_name', 'static const char *ring_name'],
+    ['variable', 'stats', 'static struct ring_stats stats;'],
+    ['function', 'ring_init', 'void ring_init('],
+    // The prototype above is not a definition in a .c file; the definition after ring_init is.
+    ['function', 'ring_full', 'static int ring_full(', 'void ring_init('],
+    ['function', 'ring_push', 'enum ring_status ring_push('],
+    ['function', 'ring_peek', 'unsigned char *ring_peek('],
+  ]);
+  const { symbols } = await outlineFile(path.join(FIXTURES, 'ringbuf.c'));
+  assert.equal(symbols[0]!.endLine, symbols[0]!.line, 'a #define ends on its own line');
+});
+
+test('C++ outline (fixture): namespaces, templates, out-of-line members, enum class, using', async () => {
+  await assertOutline('matrix.cpp', [
+    ['namespace', 'linalg', 'namespace linalg {'],
+    ['constant', 'linalg.kMaxDim', 'constexpr int kMaxDim'],
+    ['class', 'linalg.Matrix', 'class Matrix {'],
+    ['method', 'Matrix.Matrix', '    Matrix(int rows, int cols);'],
+    ['method', 'Matrix.~Matrix', '~Matrix()'],
+    ['method', 'Matrix.at', 'T& at(int r, int c);'],
+    ['method', 'Matrix.rows', 'int rows() const'],
+    ['method', 'Matrix.Matrix', 'Matrix<T>::Matrix('],
+    ['method', 'Matrix.at', 'T& Matrix<T>::at('],
+    ['struct', 'linalg.Point', 'struct Point {'],
+    ['enum', 'linalg.Axis', 'enum class Axis'],
+    ['type', 'linalg.Index', 'using Index = int;'],
+    ['function', 'linalg.dot', 'double dot('],
+    ['function', 'main', 'int main()'],
+  ]);
+});
+
+test('C# outline (fixture): namespace, interface, record, struct, delegate, const, local function', async () => {
+  await assertOutline('Accounts.cs', [
+    ['namespace', 'Bank.Accounts', 'namespace Bank.Accounts'],
+    ['interface', 'Bank.Accounts.IAccount', 'public interface IAccount'],
+    ['method', 'IAccount.Deposit', 'void Deposit(decimal amount);'],
+    ['enum', 'Bank.Accounts.AccountKind', 'public enum AccountKind'],
+    ['type', 'Bank.Accounts.BalanceChanged', 'public delegate void BalanceChanged'],
+    ['struct', 'Bank.Accounts.Money', 'public struct Money'],
+    ['class', 'Bank.Accounts.Statement', 'public record Statement'],
+    ['class', 'Bank.Accounts.Account', 'public class Account : IAccount'],
+    ['constant', 'Account.Overdraft', 'public const decimal Overdraft'],
+    ['method', 'Account.Account', 'public Account(string owner)'],
+    ['method', 'Account.Deposit', 'public void Deposit(decimal amount)'],
+    ['method', 'Account.Withdraw', 'public bool Withdraw'],
+    ['function', 'Withdraw.Allowed', 'bool Allowed('],
+  ]);
+});
+
+test('Ruby outline (fixture): modules, classes, methods, singleton methods, constants', async () => {
+  await assertOutline('cart.rb', [
+    ['module', 'Shop', 'module Shop'],
+    ['constant', 'Shop.TAX_RATE', 'TAX_RATE ='],
+    ['class', 'Shop.LineItem', 'class LineItem'],
+    ['method', 'LineItem.initialize', 'def initialize(name, price)'],
+    ['class', 'Shop.Cart', 'class Cart'],
+    ['method', 'Cart.empty', 'def self.empty'],
+    ['method', 'Cart.initialize', 'def initialize', 'class Cart'],
+    ['method', 'Cart.add', 'def add(item)'],
+    ['method', 'Cart.total', 'def total'],
+    ['function', 'format_price', 'def format_price'],
+  ]);
+});
+
+test('PHP outline (fixture): namespace, interface, trait, enum, class constants, methods, functions', async () => {
+  await assertOutline('Router.php', [
+    ['namespace', 'App\\Http', 'namespace App\\Http;'],
+    ['constant', 'DEFAULT_METHOD', "const DEFAULT_METHOD = 'GET';"],
+    ['interface', 'Middleware', 'interface Middleware'],
+    ['method', 'Middleware.handle', 'public function handle'],
+    ['trait', 'LogsRequests', 'trait LogsRequests'],
+    ['method', 'LogsRequests.log', 'protected function log'],
+    ['enum', 'Method', 'enum Method'],
+    ['class', 'Router', 'final class Router'],
+    ['constant', 'Router.MAX_ROUTES', 'MAX_ROUTES = 100'],
+    ['method', 'Router.__construct', 'public function __construct'],
+    ['method', 'Router.add', 'public function add('],
+    ['method', 'Router.dispatch', 'public function dispatch('],
+    ['function', 'route', 'function route('],
+  ]);
+});
+
+// ---------- the Workspace API ----------
+
+test('outline() of an unsupported language says so and names the supported ones', async () => {
+  const root = makeTree({ 'README.md': '# hi\n', 'data.json': '{}', 'Makefile': 'all:\n', 'a.ts': 'export const x = 1;\n' });
+  try {
+    const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
+    for (const [file, lang] of [['README.md', "'md'"], ['data.json', "'json'"], ['Makefile', 'without a known language']] as const) {
+      await assert.rejects(ws.outline(file), (err: Error) => {
+        assert.ok(err instanceof WorkspaceError);
+        assert.match(err.message, new RegExp(`^no outline for .*${lang}`));
+        assert.match(err.message, /supported: TypeScript, TSX, JavaScript .*Python, Go, Rust, Java, C, C\+\+, C#, Ruby, PHP/);
+        return true;
+      });
+    }
+    assert.deepEqual((await ws.outline('a.ts')).map(show), ['constant x@1']);
+    await assert.rejects(ws.outline('missing.ts'), /not found/i);
+    await assert.rejects(ws.outline('../outside.ts'), WorkspaceError);
+  } finally {
+    removeTree(root);
+  }
+});
+
+test('definitions(): every definition of a name, and the Container.name form', async () => {
+  const ws = await openFixtures();
+  const get = await ws.definitions('Get');
+  assert.deepEqual(get.map((d) => `${d.path}:${d.line} ${d.kind} ${d.container}.${d.name}`).sort(), [
+    `inventory.go:${lineOf(fs.readFileSync(path.join(FIXTURES, 'inventory.go'), 'utf8'), 'Get(sku string) (Item, error)')} method Store.Get`,
+    `inventory.go:${lineOf(fs.readFileSync(path.join(FIXTURES, 'inventory.go'), 'utf8'), 'func (w *Warehouse) Get(')} method Warehouse.Get`,
+  ]);
+  const qualified = await ws.definitions('Warehouse.Get');
+  assert.deepEqual(qualified.map((d) => d.container), ['Warehouse']);
+  assert.ok(qualified[0]!.endLine > qualified[0]!.line, 'a method definition spans its body');
+  // Other separators: Rust/C++ `::`, and several containers of the same member name.
+  assert.deepEqual((await ws.definitions('Matrix::at')).map((d) => d.path + ':' + d.line).length, 2);
+  assert.deepEqual((await ws.definitions('add')).map((d) => `${d.path} ${d.container}`).sort(), ['Router.php Router', 'cart.rb Cart']);
+  assert.deepEqual(await ws.definitions('NoSuchSymbolAnywhere'), []);
+  await assert.rejects(ws.definitions(''), WorkspaceError);
+});
+
+test('symbols(): exact, then prefix, then substring, then camel-case initials; capped; kind filter', async () => {
+  const ws = await openFixtures();
+  const ring = await ws.symbols('ring');
+  assert.ok(ring.length >= 6);
+  assert.ok(ring.every((d) => d.name.toLowerCase().includes('ring')));
+  // Exact before prefix before substring before initials.
+  const byTitle = await ws.symbols('findByTitle');
+  assert.equal(byTitle[0]?.name, 'findByTitle');
+  const initialsHit = await ws.symbols('fbt');
+  assert.equal(initialsHit[0]?.name, 'findByTitle');
+  const mixed = (await ws.symbols('Item')).map((d) => d.name);
+  assert.equal(mixed[0], 'Item', 'exact match first');
+  assert.ok(mixed.indexOf('Item') < mixed.indexOf('LineItem'), 'exact before substring');
+  assert.equal((await ws.symbols('ring', { maxResults: 2 })).length, 2);
+  assert.ok((await ws.symbols('ring', { kind: 'function' })).every((d) => d.kind === 'function'));
+  assert.equal(matchScore('getFileName', 'gfn') > 0, true);
+  assert.ok(matchScore('getFileName', 'getFileName') > matchScore('getFileNameSync', 'getFileName'));
+  assert.ok(matchScore('getFileNameSync', 'getFileName') > matchScore('xgetFileName', 'getFileName'));
+  assert.ok(matchScore('xgetFileName', 'getFileName') > matchScore('getFileName', 'gfn'));
+  assert.equal(initials('parse_http_url'), 'phu');
+  assert.equal(matchScore('render', 'zzz'), 0);
+});
+
+test('references(): identifier tokens only — comments and strings are skipped', async () => {
+  const ws = await openFixtures();
+  const go = fs.readFileSync(path.join(FIXTURES, 'inventory.go'), 'utf8');
+  const maxItems = await ws.references('MaxItems');
+  assert.deepEqual(maxItems.hits.map((h) => `${h.path}:${h.line}`), [
+    `inventory.go:${lineOf(go, 'const MaxItems')}`,
+    `inventory.go:${lineOf(go, 'item.Count > MaxItems')}`,
+  ]);
+  assert.equal(maxItems.total, 2);
+  assert.equal(maxItems.exact, true);
+  // "MaxItems is the largest..." is a comment: grep sees it, references() does not.
+  assert.ok((await ws.grep('MaxItems', { word: true })).total > maxItems.total);
+
+  const c = fs.readFileSync(path.join(FIXTURES, 'ringbuf.c'), 'utf8');
+  const ringFull = await ws.references('ring_full');
+  assert.deepEqual(ringFull.hits.map((h) => h.line), [
+    lineOf(c, 'static int ring_full(const ring_t *r);'),
+    lineOf(c, 'static int ring_full(const ring_t *r)', lineOf(c, 'void ring_init(')),
+    lineOf(c, 'if (ring_full(r))'),
+  ]);
+  assert.ok(!ringFull.hits.some((h) => h.text.includes('/*')), 'the comment mentioning ring_full is skipped');
+
+  // Strings: "add route $path" (PHP), "add" in a Ruby comment, "addBook needs a title" in Java.
+  const add = await ws.references('add');
+  for (const h of add.hits) assert.doesNotMatch(h.text, /"add|#.*add|\/\/.*add/, `${h.path}:${h.line}`);
+  assert.ok(add.hits.some((h) => h.path === 'Router.php' && h.text.includes('function add(')));
+  assert.ok(add.hits.some((h) => h.path === 'Library.java' && h.text.includes('books.add(book)')));
+  await assert.rejects(ws.references('a b'), /not an identifier/);
+});
+
+test('references(): template interpolations count, plain strings and comments do not (TypeScript, Python)', async () => {
+  const root = makeTree({
+    'src/a.ts': [
+      'export function greet(name: string) {',
+      '  // greet is documented here',
+      "  const s = 'greet';",
+      '  return `${greet.name} says hi to ${name}`;',
+      '}',
+      'greet("x");',
+      '',
+    ].join('\n'),
+    'tool.py': ['def greet():', '    """greet docstring"""', '    return f"{greet.__name__}"', '# greet', 'greet()', ''].join('\n'),
+    'notes.md': 'greet is mentioned in prose\n',
+  });
+  try {
+    const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
+    const r = await ws.references('greet');
+    assert.deepEqual(r.hits.map((h) => `${h.path}:${h.line}`), ['src/a.ts:1', 'src/a.ts:4', 'src/a.ts:6', 'tool.py:1', 'tool.py:3', 'tool.py:5']);
+    assert.equal(r.total, 6);
+    const capped = await ws.references('greet', { maxResults: 2 });
+    assert.equal(capped.hits.length, 2);
+    assert.equal(capped.total, 6);
+    assert.equal(capped.truncated, true);
+    assert.deepEqual((await ws.references('greet', { paths: ['tool.py'] })).hits.map((h) => h.line), [1, 3, 5]);
+  } finally {
+    removeTree(root);
+  }
+});
+
+test('enclosing(): the innermost unit around a line, or null outside any', async () => {
+  const ws = await openFixtures();
+  const c = fs.readFileSync(path.join(FIXTURES, 'ringbuf.c'), 'utf8');
+  const inPush = await ws.enclosing('ringbuf.c', lineOf(c, 'stats.pushes++;'));
+  assert.equal(inPush?.name, 'ring_push');
+  assert.equal(inPush?.kind, 'function');
+  assert.equal(await ws.enclosing('ringbuf.c', lineOf(c, '#include <string.h>')), null);
+
+  const cs = fs.readFileSync(path.join(FIXTURES, 'Accounts.cs'), 'utf8');
+  const local = await ws.enclosing('Accounts.cs', lineOf(cs, 'bool Allowed('));
+  assert.deepEqual(local && show(local), `function Withdraw.Allowed@${lineOf(cs, 'bool Allowed(')}`);
+  const inMethod = await ws.enclosing('Accounts.cs', lineOf(cs, 'Balance -= amount;'));
+  assert.equal(inMethod && show(inMethod), `method Account.Withdraw@${lineOf(cs, 'public bool Withdraw')}`);
+  const inClass = await ws.enclosing('Accounts.cs', lineOf(cs, 'private readonly List<decimal> history'));
+  assert.equal(inClass?.name, 'Account');
+
+  const rb = fs.readFileSync(path.join(FIXTURES, 'cart.rb'), 'utf8');
+  assert.equal((await ws.enclosing('cart.rb', lineOf(rb, 'subtotal + subtotal * TAX_RATE')))?.name, 'total');
+});
+
+// ---------- caches ----------
+
+test('symbol index: disk cache makes a second process parse nothing; a changed file is re-parsed', async () => {
+  const root = makeTree({});
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-symcache-'));
+  try {
+    for (const f of fs.readdirSync(FIXTURES)) fs.copyFileSync(path.join(FIXTURES, f), path.join(root, f));
+    const open = () => openWorkspace({ roots: [{ name: 'w', path: root }], options: { cacheDir } });
+    const codeFiles = fs.readdirSync(root).length;
+
+    // First "run": parses every file once, and again not at all for a second question.
+    let before = parseStats.files;
+    const first = await open();
+    assert.equal((await first.definitions('ring_push')).length, 1);
+    assert.equal(parseStats.files - before, codeFiles);
+    before = parseStats.files;
+    assert.equal((await first.definitions('Cart')).length, 1);
+    await first.outline('inventory.go');
+    assert.equal(parseStats.files - before, 0, 'memory cache: nothing parsed again');
+
+    // Second "run": a new Workspace (fresh memory) loads the disk cache and parses nothing.
+    before = parseStats.files;
+    const secondIntel = createCodeIntelligence(await open());
+    assert.equal((await secondIntel.definitions('Warehouse')).length, 1);
+    assert.equal((await secondIntel.outline('shapes.rs')).length > 10, true);
+    assert.equal(parseStats.files - before, 0, 'disk cache: nothing parsed');
+    assert.equal(secondIntel.cacheInfo().loadedFromDisk, codeFiles);
+    assert.ok(secondIntel.cacheInfo().file!.startsWith(path.join(cacheDir, 'symbols')));
+    assert.ok(!secondIntel.cacheInfo().file!.startsWith(root), 'the cache lives outside the workspace');
+
+    // Change one file (different size): only that file is parsed again, and its new symbol is found.
+    fs.appendFileSync(path.join(root, 'inventory.go'), '\nfunc Restock(w *Warehouse) {}\n');
+    before = parseStats.files;
+    const third = createCodeIntelligence(await open(), { revalidateMs: 0 });
+    assert.equal((await third.definitions('Restock')).length, 1);
+    assert.equal(parseStats.files - before, 1);
+    // Same process, after another change: the stat check notices it.
+    fs.appendFileSync(path.join(root, 'shapes.rs'), '\npub fn restock_all() {}\n');
+    before = parseStats.files;
+    assert.equal((await third.definitions('restock_all')).length, 1);
+    assert.equal(parseStats.files - before, 1);
+    // A deleted file drops out of the index.
+    fs.rmSync(path.join(root, 'cart.rb'));
+    assert.deepEqual(await third.definitions('format_price'), []);
+  } finally {
+    removeTree(root);
+    removeTree(cacheDir);
+  }
+});
+
+test('virtual files (child runs over text) get outlines but never reach the disk cache', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-symcache-'));
+  try {
+    const ws = await openWorkspace({
+      roots: [],
+      options: { cacheDir },
+      virtualFiles: [{ path: 'piece.py', content: 'class Piece:\n    def move(self):\n        pass\n' }],
+    });
+    assert.deepEqual((await ws.outline('piece.py')).map(show), ['class Piece@1', 'method Piece.move@2']);
+    assert.deepEqual((await ws.definitions('Piece.move')).map((d) => `${d.path}:${d.line}`), ['piece.py:2']);
+    ws.flushCaches();
+    const written = fs.existsSync(path.join(cacheDir, 'symbols')) ? fs.readdirSync(path.join(cacheDir, 'symbols')) : [];
+    for (const f of written) assert.doesNotMatch(fs.readFileSync(path.join(cacheDir, 'symbols', f), 'utf8'), /piece\.py/);
+  } finally {
+    removeTree(cacheDir);
+  }
+});
+
+// ---------- where it runs ----------
+
+test('outlines work inside a worker thread (where the sandbox keeps the Workspace)', async () => {
+  const entry = path.join(REPO_ROOT, 'src/workspace/code/outline.ts');
+  const worker = new Worker(
+    `require('tsx/cjs');
+     const { parentPort, workerData } = require('node:worker_threads');
+     const { outlineSource } = require(workerData.entry);
+     outlineSource('x.go', 'package x\\nfunc Hello() {}\\n').then((s) => parentPort.postMessage(s), (e) => parentPort.postMessage(String(e)));`,
+    { eval: true, workerData: { entry } },
+  );
+  const result = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  assert.deepEqual(result, [{ kind: 'function', name: 'Hello', line: 2, endLine: 2 }]);
+});
+
+test('bundle mode: an esbuild bundle finds tree-sitter.wasm and grammars/ next to itself', async () => {
+  const esbuild = await import('esbuild');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-bundle-'));
+  try {
+    const entry = path.join(dir, 'entry.ts');
+    fs.writeFileSync(
+      entry,
+      `import { outlineSource } from ${JSON.stringify(path.join(REPO_ROOT, 'src/workspace/code/outline'))};
+       outlineSource('a.c', 'int main(void) { return 0; }\\n').then((s) => console.log(JSON.stringify(s)));`,
+    );
+    // The same import.meta.url shim as scripts/build.mjs (web-tree-sitter's loader reads it).
+    await esbuild.build({
+      entryPoints: [entry],
+      outfile: path.join(dir, 'out/bundle.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'silent',
+      define: { 'import.meta.url': '__import_meta_url' },
+      banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
+    });
+    // Copied the way scripts/build.mjs copies them into dist/.
+    fs.copyFileSync(path.join(NODE_MODULES, 'web-tree-sitter/tree-sitter.wasm'), path.join(dir, 'out/tree-sitter.wasm'));
+    fs.mkdirSync(path.join(dir, 'out/grammars'));
+    fs.copyFileSync(path.join(NODE_MODULES, 'tree-sitter-wasms/out/tree-sitter-c.wasm'), path.join(dir, 'out/grammars/tree-sitter-c.wasm'));
+    // Run from a folder with no node_modules above it, so only the copied files can be found.
+    const run = spawnSync(process.execPath, [path.join(dir, 'out/bundle.js')], { cwd: dir, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), [{ kind: 'function', name: 'main', line: 1, endLine: 1 }]);
+  } finally {
+    removeTree(dir);
+  }
+});
