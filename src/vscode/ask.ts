@@ -7,7 +7,7 @@ import type { LiveRun } from '../rlm/liveRun';
 import type { FocusItem, RunResult } from '../rlm/types';
 import { Redactor } from './redact';
 import type { RunOrigin, RunRegistry } from './runRegistry';
-import { resolveModels, type ResolvedModels } from './providers';
+import { resolveModels, verifyReachable, type ResolvedModels } from './providers';
 import type { ApiKeys } from './secrets';
 import { readSettings } from './settings';
 import { buildWorkspace } from './workspaceSpec';
@@ -65,6 +65,7 @@ export async function startAsk(services: AskServices, request: AskRequest): Prom
   const settings = readSettings();
   const models = await resolveModels({ settings, keys: services.keys, chatModel: request.chatModel });
   for (const secret of models.secrets) services.redactor.add(secret);
+  await verifyReachable(models);
   const workspace = await buildWorkspace(settings, services.cacheDir);
   const run = services.registry.create(request.question, request.origin);
   const { log, redactor } = services;

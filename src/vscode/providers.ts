@@ -3,7 +3,7 @@
 // user's vscode.lm models (Copilot), else a local Ollama with a model pulled. When nothing works the user
 // gets a ConfigurationError carrying the one action that fixes it.
 import * as vscode from 'vscode';
-import type { ModelClient } from '../rlm/models/types';
+import { ModelError, type ModelClient } from '../rlm/models/types';
 import { LmModelClient, lookupLmModel } from './lmModelClient';
 import type { ApiKeys } from './secrets';
 import { DEFAULT_OPENAI_BASE_URL, type RlmSettings } from './settings';
@@ -129,6 +129,25 @@ async function vscodeLm(input: ResolveInput, available?: vscode.LanguageModelCha
     description: `vscode-lm ${root.vendor}/${root.id} (sub-calls: ${sub.id})`,
     secrets: [],
   };
+}
+
+/**
+ * For HTTP providers: one cheap request (the model list) before a run, so a wrong URL, a missing model or a
+ * bad key becomes one clear message with the action that fixes it, instead of a run that fails after retries.
+ */
+export async function verifyReachable(models: ResolvedModels, signal?: AbortSignal): Promise<void> {
+  if (models.provider === 'vscode-lm') return;
+  const { checkReachable } = await import('../rlm/models/createClient');
+  const clients = models.subModel === models.model ? [models.model] : [models.model, models.subModel];
+  for (const client of clients) {
+    try {
+      await checkReachable(client, { signal });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const auth = error instanceof ModelError && error.kind === 'auth';
+      throw new ConfigurationError(message, auth ? [SET_KEY, OPEN_SETTINGS] : [OPEN_SETTINGS]);
+    }
+  }
 }
 
 export async function resolveModels(input: ResolveInput): Promise<ResolvedModels> {

@@ -1,0 +1,205 @@
+// The extension, installed from its .vsix, exercised inside a real VS Code extension host (code-server):
+// commands, the @rlm handler with a recording response stream, the tool, secrets and settings scoping.
+// The model is the scripted OpenAI-protocol server on 127.0.0.1; the engine, sandbox and ripgrep are real.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RlmExtensionApi } from '../../../src/extension';
+import type { AskCommandResult } from '../../../src/vscode/askCommand';
+import { EXCLUDE_QUESTION, FOCUS_QUESTION, QUESTION, SLOW_QUESTION } from '../fixture.mjs';
+import { testInfo } from './info';
+import { recordingStream } from './recordingStream';
+import { test } from './runner';
+
+const TEST_KEY = 'sk-rlmtest-0123456789abcdef';
+let api: RlmExtensionApi;
+
+const wsUri = (rel: string) => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, rel);
+
+function chatRequest(prompt: string, references: vscode.ChatPromptReference[] = []): vscode.ChatRequest {
+  return { prompt, command: undefined, references, toolReferences: [], toolInvocationToken: undefined as never, model: undefined as never } as vscode.ChatRequest;
+}
+
+async function ask(args: object): Promise<AskCommandResult> {
+  const result = await vscode.commands.executeCommand<AskCommandResult | undefined>('rlm.askWorkspace', args);
+  assert.ok(result, 'rlm.askWorkspace returned nothing');
+  return result;
+}
+
+test('activates with its commands, chat participant and language model tool', async () => {
+  const ext = vscode.extensions.getExtension<RlmExtensionApi>(testInfo.extensionId);
+  assert.ok(ext, `extension ${testInfo.extensionId} is not installed`);
+  api = await ext.activate();
+  assert.equal(typeof api.chatHandler, 'function');
+  console.log(`activation took ${api.activationMs.toFixed(2)} ms (activate() and module top level)`);
+  const commands = await vscode.commands.getCommands(true);
+  for (const id of ['rlm.askWorkspace', 'rlm.setApiKey', 'rlm.clearApiKey', 'rlm.openCitation', 'rlm.showTrajectory', 'rlm.showLog']) {
+    assert.ok(commands.includes(id), `command ${id} is not registered`);
+  }
+  assert.ok(vscode.lm.tools.some((t) => t.name === 'rlm_askWorkspace'), 'tool rlm_askWorkspace is not registered');
+  const manifest = ext.packageJSON as { capabilities?: Record<string, { supported: unknown }>; contributes?: { chatParticipants?: { id: string }[] } };
+  assert.equal(manifest.capabilities?.untrustedWorkspaces.supported, 'limited');
+  assert.equal(manifest.capabilities?.virtualWorkspaces.supported, 'limited');
+  assert.ok(manifest.contributes?.chatParticipants?.some((p) => p.id === 'rlm-vscode.rlm'));
+  assert.equal(api.registry.list().length, 0, 'activation must not start any run');
+});
+
+test('machine-scoped settings ignore the workspace\'s own values', async () => {
+  const settings = await api.settings();
+  const inspected = vscode.workspace.getConfiguration('rlm').inspect<string>('openai.baseUrl');
+  console.log(`rlm.openai.baseUrl inspect: ${JSON.stringify(inspected)}; VS Code get(): ${vscode.workspace.getConfiguration('rlm').get('openai.baseUrl')}`);
+  assert.equal(settings.openaiBaseUrl, `${testInfo.serverUrl}/v1`, 'the user setting must win over the workspace value');
+  assert.notEqual(settings.ripgrepPath, '/tmp/workspace-provided-rg');
+  assert.equal(settings.includeSecretFiles, false, 'a workspace must not opt itself into reading secret files');
+  // The workspace file really does try: without it this test would prove nothing.
+  assert.match(readFileSync(path.join(testInfo.workspace, '.vscode', 'settings.json'), 'utf8'), /workspace-redirect/);
+});
+
+test('ripgrep: VS Code\'s own bundled rg is found', async () => {
+  const rg = await api.ripgrep();
+  console.log(`ripgrep: ${JSON.stringify(rg)} (appRoot ${vscode.env.appRoot})`);
+  assert.ok(rg, 'no ripgrep found');
+  assert.equal(rg.source, 'vscode');
+  assert.ok(rg.path.startsWith(vscode.env.appRoot), `${rg.path} is not under ${vscode.env.appRoot}`);
+  assert.ok(existsSync(rg.path));
+});
+
+test('"RLM: Set API Key" stores the key in SecretStorage, never in settings', async () => {
+  assert.equal(await api.hasStoredKey('openai'), false);
+  assert.equal(await vscode.commands.executeCommand('rlm.setApiKey', { key: TEST_KEY }), true);
+  assert.equal(await api.hasStoredKey('openai'), true);
+  assert.ok(!readFileSync(testInfo.userSettingsFile, 'utf8').includes(TEST_KEY), 'key leaked into user settings');
+  assert.ok(!readFileSync(path.join(testInfo.workspace, '.vscode', 'settings.json'), 'utf8').includes(TEST_KEY), 'key leaked into workspace settings');
+  assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('rlm')).includes(TEST_KEY));
+});
+
+let paletteRunId = '';
+test('palette command: answers with verified path:line citations, live events in the registry', async () => {
+  const result = await ask({ question: QUESTION, useSelection: false });
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.stopReason, 'final');
+  assert.match(result.answer ?? '', /src\/greeting\.ts:7\b/);
+  assert.ok(result.citations?.some((c) => c.path === 'src/greeting.ts' && c.line === 7 && c.valid), JSON.stringify(result.citations));
+  const run = api.registry.get(result.runId);
+  assert.ok(run?.done);
+  const types = run.events.map((e) => e.type);
+  assert.ok(types.filter((t) => t === 'iteration').length >= 2, types.join(','));
+  assert.ok(types.includes('subcall') && types.includes('evidence') && types.includes('final'), types.join(','));
+  assert.ok(!JSON.stringify(run.events).includes(TEST_KEY), 'the API key leaked into the trajectory');
+  paletteRunId = result.runId;
+});
+
+test('rlm.openCitation opens the cited file at the cited line', async () => {
+  await vscode.commands.executeCommand('rlm.openCitation', { path: 'src/greeting.ts', line: 7 });
+  const editor = vscode.window.activeTextEditor;
+  assert.ok(editor);
+  assert.equal(editor.document.uri.toString(), wsUri('src/greeting.ts').toString());
+  assert.equal(editor.selection.active.line, 6);
+  assert.match(editor.document.lineAt(6).text, /export function greet/);
+});
+
+test('the editor selection becomes the question\'s focus', async () => {
+  const doc = await vscode.workspace.openTextDocument(wsUri('src/util/strings.ts'));
+  const editor = await vscode.window.showTextDocument(doc);
+  editor.selection = new vscode.Selection(0, 0, 1, 10);
+  const result = await ask({ question: FOCUS_QUESTION });
+  assert.equal(result.answer, 'FOCUS-SEEN src/util/strings.ts:1');
+  const without = await ask({ question: FOCUS_QUESTION, useSelection: false });
+  assert.equal(without.answer, 'FOCUS-MISSING');
+});
+
+test('files.exclude is honoured: excluded files are not in the sandbox\'s context', async () => {
+  const result = await ask({ question: EXCLUDE_QUESTION, useSelection: false });
+  assert.match(result.answer ?? '', /src\/greeting\.ts/, 'positive control: a normal file is listed');
+  assert.doesNotMatch(result.answer ?? '', /generated\//);
+});
+
+test('@rlm handler streams progress, anchors, references, markdown and a trajectory button', async () => {
+  const rec = recordingStream();
+  const cts = new vscode.CancellationTokenSource();
+  const result = (await api.chatHandler(chatRequest(QUESTION), { history: [] } as vscode.ChatContext, rec.stream, cts.token)) as vscode.ChatResult;
+  const progress = rec.of('progress').map((a) => String(a[0]));
+  assert.ok(progress.some((p) => /^Iteration 1$/.test(p)), progress.join(' | '));
+  assert.ok(progress.some((p) => /^Iteration 2$/.test(p)), progress.join(' | '));
+  assert.ok(progress.some((p) => /^Sub-call llm_query/.test(p)), progress.join(' | '));
+  const anchors = rec.of('anchor').map((a) => a[0] as vscode.Location);
+  assert.ok(anchors.some((l) => l instanceof vscode.Location && l.uri.toString() === wsUri('src/greeting.ts').toString() && l.range.start.line === 6), JSON.stringify(anchors));
+  const references = rec.of('reference').map((a) => String(a[0]));
+  assert.ok(references.includes(wsUri('src/greeting.ts').toString()), references.join(', '));
+  const markdown = rec.of('markdown').map((a) => String(a[0])).join('');
+  assert.match(markdown, /The greeting message is built by `greet` in/);
+  const buttons = rec.of('button').map((a) => a[0] as vscode.Command);
+  const trajectory = buttons.find((b) => b.command === 'rlm.showTrajectory');
+  const runId = (result.metadata as { runId?: string }).runId;
+  assert.ok(trajectory && runId && trajectory.arguments?.[0] === runId);
+  assert.ok(api.registry.get(runId)?.done);
+  const followups = await api.followupProvider.provideFollowups(result, { history: [] } as vscode.ChatContext, cts.token);
+  assert.ok(followups && followups.length >= 1 && followups.some((f) => /src\/greeting\.ts/.test(f.prompt)), JSON.stringify(followups));
+});
+
+test('@rlm: chat references (#file, selection) become the focus', async () => {
+  const rec = recordingStream();
+  const selection = new vscode.Location(wsUri('src/util/strings.ts'), new vscode.Range(0, 0, 1, 10));
+  await api.chatHandler(chatRequest(FOCUS_QUESTION, [{ id: 'vscode.implicit.selection', value: selection }]), { history: [] } as vscode.ChatContext, rec.stream, new vscode.CancellationTokenSource().token);
+  assert.match(rec.of('markdown').map((a) => String(a[0])).join(''), /FOCUS-SEEN/);
+});
+
+test('@rlm: cancelling the token stops the run and its pending model request', async () => {
+  const rec = recordingStream();
+  const cts = new vscode.CancellationTokenSource();
+  const sub = api.registry.onDidCreate((run) => {
+    const off = run.onEvent((e) => {
+      if (e.type === 'run_start') {
+        off();
+        cts.cancel();
+      }
+    });
+  });
+  try {
+    const result = (await api.chatHandler(chatRequest(SLOW_QUESTION), { history: [] } as vscode.ChatContext, rec.stream, cts.token)) as vscode.ChatResult;
+    const runId = (result.metadata as { runId?: string }).runId!;
+    assert.equal(api.registry.get(runId)?.result?.stopReason, 'cancelled');
+    assert.match(rec.of('markdown').map((a) => String(a[0])).join(''), /Cancelled/);
+  } finally {
+    sub.dispose();
+  }
+});
+
+test('rlm_askWorkspace tool: invokeTool returns the answer with its citations', async () => {
+  const cts = new vscode.CancellationTokenSource();
+  const result = await vscode.lm.invokeTool('rlm_askWorkspace', { input: { question: QUESTION }, toolInvocationToken: undefined }, cts.token);
+  const text = result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+  assert.match(text, /The greeting message is built by `greet` in src\/greeting\.ts:7/);
+  assert.match(text, /Citations:\n- src\/greeting\.ts:7/);
+});
+
+test('rlm.showTrajectory shows a run\'s events', async () => {
+  const uri = await vscode.commands.executeCommand<string>('rlm.showTrajectory', paletteRunId);
+  assert.ok(uri);
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+  assert.ok(doc);
+  const shown = JSON.parse(doc.getText()) as { runId: string; events: { type: string }[] };
+  assert.equal(shown.runId, paletteRunId);
+  assert.ok(shown.events.some((e) => e.type === 'run_start'));
+});
+
+test('missing configuration ends in an actionable message, not a stack trace', async () => {
+  const config = vscode.workspace.getConfiguration('rlm');
+  const before = { provider: config.inspect('provider')?.globalValue, host: config.inspect('ollama.host')?.globalValue };
+  await config.update('provider', 'ollama', vscode.ConfigurationTarget.Global);
+  await config.update('ollama.host', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+  try {
+    const settings = await api.settings();
+    assert.equal(settings.provider, 'ollama', `the update did not apply: ${JSON.stringify(config.inspect('provider'))}`);
+    assert.equal(settings.ollamaHost, 'http://127.0.0.1:9', `the update did not apply: ${JSON.stringify(config.inspect('ollama.host'))}`);
+    const result = await ask({ question: QUESTION, useSelection: false });
+    assert.match(result.error ?? '', /Ollama/);
+    assert.match(result.error ?? '', /127\.0\.0\.1:9\b/);
+    assert.doesNotMatch(result.error ?? '', /\n\s+at /, 'a stack trace reached the user');
+    assert.equal(result.runId, '', 'no run starts without a model');
+  } finally {
+    await config.update('provider', before.provider, vscode.ConfigurationTarget.Global);
+    await config.update('ollama.host', before.host, vscode.ConfigurationTarget.Global);
+  }
+});

@@ -1,0 +1,101 @@
+// The workbench driven like a user, with playwright-core in Chromium: F1 -> "RLM: Ask about workspace" ->
+// type a question -> the answer webview shows up -> click a citation -> the editor shows that file at that
+// line (read from the workbench DOM: the active tab and the status bar's "Ln N, Col M").
+import { join } from 'node:path';
+
+const STEP_TIMEOUT = 60_000;
+const ANSWER_TIMEOUT = 180_000;
+
+/** F1, type the command's title, Enter. Retries while the remote extension host is still registering contributions. */
+async function runPaletteCommand(page, title, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await page.keyboard.type(title);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 5000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw error;
+      await page.waitForTimeout(2000);
+    }
+  }
+}
+
+/** Webviews are nested iframes: find the frame that holds the selector. */
+async function findFrame(page, selector, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$(selector)) return frame;
+      } catch {
+        // frame detached while looking
+      }
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`no frame with ${selector} after ${timeoutMs / 1000} s`);
+}
+
+export async function runUiTests({ browser, baseUrl, workspace, question, screenshots, log }) {
+  const results = [];
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const step = async (name, fn) => {
+    const started = Date.now();
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - started });
+    } catch (error) {
+      results.push({ name, ok: false, error: error?.stack ?? String(error), ms: Date.now() - started });
+      await page.screenshot({ path: join(screenshots, `failed-${results.length}.png`) }).catch(() => {});
+    }
+    const r = results[results.length - 1];
+    log(`${r.ok ? 'ok  ' : 'FAIL'} [ui] ${name}${r.ok ? '' : `\n${r.error}`}`);
+    return r.ok;
+  };
+
+  let answerFrame;
+  let citation;
+  const ok = await step('palette: "RLM: Ask about workspace" shows the answer with clickable citations', async () => {
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.statusbar').waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+    await runPaletteCommand(page, 'RLM: Ask about workspace');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'RLM: Ask about workspace' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.screenshot({ path: join(screenshots, '1-question-box.png') });
+    await page.keyboard.type(question);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: question }).first().waitFor({ timeout: STEP_TIMEOUT });
+    await page.keyboard.press('Enter');
+    answerFrame = await findFrame(page, '#answer a.citation', ANSWER_TIMEOUT);
+    await page.screenshot({ path: join(screenshots, '2-answer.png') });
+    const answer = await answerFrame.locator('#answer').innerText();
+    if (!/The greeting message is built by/.test(answer)) throw new Error(`unexpected answer: ${answer}`);
+    citation = answerFrame.locator('#answer a.citation[data-path="src/greeting.ts"]').first();
+    const line = await citation.getAttribute('data-line');
+    if (line !== '7') throw new Error(`citation line is ${line}, expected 7 (where greet is defined)`);
+  });
+
+  await step('clicking a citation opens that file at that line', async () => {
+    if (!ok) throw new Error('skipped: no answer to click');
+    await citation.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'greeting.ts' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.statusbar-item', { hasText: /Ln 7, Col 1/ }).first().waitFor({ timeout: STEP_TIMEOUT });
+    const activeLine = (await page.locator('.editor-instance .line-numbers.active-line-number').first().innerText()).trim();
+    if (activeLine !== '7') throw new Error(`the editor's active line number is ${activeLine}, expected 7`);
+    // Monaco renders spaces as U+00A0.
+    const visible = (await page.locator('.editor-instance .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+    if (!visible.includes('export function greet')) throw new Error('the cited line is not visible in the editor');
+    await page.screenshot({ path: join(screenshots, '3-citation-opened.png') });
+  });
+
+  await context.close();
+  return results;
+}
