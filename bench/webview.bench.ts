@@ -72,8 +72,8 @@ async function main(): Promise<void> {
       const domRows = await page.evaluate(() => document.querySelectorAll('.row:not([hidden])').length);
       const size = await page.evaluate(() => document.getElementById('count')!.textContent);
 
-      mkdirSync(join(ROOT, 'bench/out'), { recursive: true });
-      await page.screenshot({ path: join(ROOT, `bench/out/webview-${nodes}.png`) });
+      mkdirSync(join(ROOT, 'test-results/webview-bench'), { recursive: true });
+      await page.screenshot({ path: join(ROOT, `test-results/webview-bench/webview-${nodes}.png`) });
 
       console.log(`webview ${nodes} nodes (${size}, ${rowCount} rows expanded, ${domRows} row elements in the DOM)`);
       console.log(`  tree+rows in node:        ${modelMs.toFixed(0)} ms`);

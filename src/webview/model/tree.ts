@@ -41,6 +41,8 @@ export class TrajectoryTree {
   /** The invisible top: normally holds one root run. */
   readonly root: TreeNode;
   private readonly byId = new Map<string, TreeNode>();
+  /** Ids of every event seen (run_end has no node of its own). */
+  private readonly seen = new Set<string>();
   private readonly runsByRunId = new Map<string, TreeNode>();
   /** Nodes waiting for a parent that has not arrived: parentId -> nodes. */
   private readonly waitingForParent = new Map<string, TreeNode[]>();
@@ -75,7 +77,8 @@ export class TrajectoryTree {
   }
 
   add(e: TrajectoryEvent): void {
-    if (this.byId.has(e.id)) return; // a replayed event (reload, re-attach) changes nothing
+    if (this.seen.has(e.id)) return; // a replayed event (reload, re-attach) changes nothing
+    this.seen.add(e.id);
     this.events.push(e);
     this.version++;
     if (e.type === 'run_end') {
