@@ -32,6 +32,7 @@ export const PRELUDE_SOURCE = String.raw`
   var config = parse(g.__rlm_config);
   delete g.__rlm_sync; delete g.__rlm_async; delete g.__rlm_config;
   var PromiseCtor = Promise, ErrorCtor = Error, TypeErrorCtor = TypeError, isArray = Array.isArray;
+  var objectKeys = Object.keys, hasOwn = Object.hasOwn;
   var grepResults = new WeakSet();
   var FORGOT_AWAIT = '[Promise — did you forget await?]';
 
@@ -58,10 +59,12 @@ export const PRELUDE_SOURCE = String.raw`
     if (opts === undefined || opts === null) return {};
     if (typeof opts !== 'object' || isArray(opts)) fail(signature, 'options must be an object, got ' + describe(opts));
     var out = {};
-    for (var key in opts) {
-      var want = shape[key];
+    var keys = objectKeys(opts);
+    for (var n = 0; n < keys.length; n++) {
+      var key = keys[n];
+      var want = hasOwn(shape, key) ? shape[key] : undefined;
       var v = opts[key];
-      if (!want) fail(signature, 'unknown option "' + key + '" (known: ' + Object.keys(shape).join(', ') + ')');
+      if (!want) fail(signature, 'unknown option "' + key + '" (known: ' + objectKeys(shape).join(', ') + ')');
       if (v === undefined) continue;
       var ok = want === 'string[]' ? isArray(v) && v.every(function (x) { return typeof x === 'string'; })
         : want === 'string|string[]' ? typeof v === 'string' || (isArray(v) && v.every(function (x) { return typeof x === 'string'; }))
@@ -86,13 +89,13 @@ export const PRELUDE_SOURCE = String.raw`
     for (var i = 0; i < hits.length; i++) {
       var h = hits[i];
       var b = h.before || [], a = h.after || [];
-      for (var j = 0; j < b.length; j++) lines.push(h.path + '-' + (h.line - b.length + j) + '- ' + b[j]);
-      lines.push(h.path + ':' + h.line + ': ' + h.text);
-      for (var k = 0; k < a.length; k++) lines.push(h.path + '-' + (h.line + 1 + k) + '- ' + a[k]);
-      if (b.length || a.length) lines.push('--');
+      for (var j = 0; j < b.length; j++) lines[lines.length] = (h.path + '-' + (h.line - b.length + j) + '- ' + b[j]);
+      lines[lines.length] = (h.path + ':' + h.line + ': ' + h.text);
+      for (var k = 0; k < a.length; k++) lines[lines.length] = (h.path + '-' + (h.line + 1 + k) + '- ' + a[k]);
+      if (b.length || a.length) lines[lines.length] = ('--');
     }
-    if (hits.length === 0) lines.push('(no matches)');
-    if (hits.truncated) lines.push('(showing ' + hits.length + ' of ' + hits.total + ' matches; narrow with glob/paths)');
+    if (hits.length === 0) lines[lines.length] = ('(no matches)');
+    if (hits.truncated) lines[lines.length] = ('(showing ' + hits.length + ' of ' + hits.total + ' matches; narrow with glob/paths)');
     return lines.join('\n');
   }
   function formatValue(v) {
@@ -114,14 +117,14 @@ export const PRELUDE_SOURCE = String.raw`
         if (typeof value === 'bigint') return String(value) + 'n';
         if (typeof value === 'symbol') return value.toString();
         if (value === undefined) return key === '' ? value : '[undefined]';
-        if (value instanceof Map) return { '[Map]': Array.from(value.entries()) };
-        if (value instanceof Set) return { '[Set]': Array.from(value.values()) };
         if (value instanceof ErrorCtor) return value.name + ': ' + value.message;
         if (typeof value === 'object' && value !== null) {
-          // Cycles only: the same object twice in sibling positions is printed twice.
-          while (seen.length && seen[seen.length - 1] !== this) seen.pop();
+          // 'seen' is the path from the root to the holder: only real cycles are cut, shared objects print twice.
+          while (seen.length && seen[seen.length - 1] !== this) seen.length--;
           if (seen.indexOf(value) >= 0) return '[Circular]';
-          seen.push(value);
+          if (value instanceof Map) value = { '[Map]': Array.from(value.entries()) };
+          else if (value instanceof Set) value = { '[Set]': Array.from(value.values()) };
+          seen[seen.length] = value;
         }
         return value;
       }, 2);
@@ -132,7 +135,7 @@ export const PRELUDE_SOURCE = String.raw`
   }
   function print() {
     var parts = [];
-    for (var i = 0; i < arguments.length; i++) parts.push(formatValue(arguments[i]));
+    for (var i = 0; i < arguments.length; i++) parts[i] = formatValue(arguments[i]);
     var text = parts.join(' ') + '\n';
     var dropped = 0;
     if (text.length > config.maxPrintChars) {
@@ -151,6 +154,15 @@ export const PRELUDE_SOURCE = String.raw`
   }
 
   // ---- context -------------------------------------------------------------------------------------------
+  /** An array of hits that also carries the search's total/truncated (non-index properties), printed compactly. */
+  function hitList(r) {
+    var hits = r.hits;
+    for (var key in r) {
+      if (key !== 'hits') Object.defineProperty(hits, key, { value: r[key], enumerable: false, writable: true });
+    }
+    grepResults.add(hits);
+    return hits;
+  }
   var filesCache;
   var context = {
     get root() { return config.root; },
@@ -184,19 +196,16 @@ export const PRELUDE_SOURCE = String.raw`
         glob: 'string|string[]', ignoreCase: 'boolean', fixed: 'boolean', maxResults: 'integer',
         before: 'integer', after: 'integer', paths: 'string[]', word: 'boolean',
       });
-      return callAsync('context.grep', [pattern, o]).then(function (r) {
-        var hits = r.hits;
-        Object.defineProperty(hits, 'total', { value: r.total, enumerable: false, writable: true });
-        Object.defineProperty(hits, 'truncated', { value: r.truncated, enumerable: false, writable: true });
-        grepResults.add(hits);
-        return hits;
-      });
+      return callAsync('context.grep', [pattern, o]).then(hitList);
     },
   };
+  // Forwarded by name; a {hits, total, truncated} result (references) becomes a hit list like grep's.
   config.workspaceMethods.forEach(function (name) {
     if (context[name]) return;
     context[name] = function () {
-      return callAsync('context.' + name, Array.prototype.slice.call(arguments));
+      return callAsync('context.' + name, Array.prototype.slice.call(arguments)).then(function (r) {
+        return r && typeof r === 'object' && isArray(r.hits) && typeof r.total === 'number' ? hitList(r) : r;
+      });
     };
   });
   Object.freeze(context);

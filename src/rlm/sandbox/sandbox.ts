@@ -3,6 +3,7 @@
 // worker when it runs out of memory, crashes or stops answering (ExecResult.restarted).
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import type { WorkspaceSpec, WorkspaceSummary } from '../../workspace/types';
 import type { ExecResult, HostFunction, Sandbox, SandboxLimits, SandboxOptions } from './types';
 import { BlockClock } from './blockClock';
@@ -33,7 +34,7 @@ function workerEntry(): { filename: string; eval: boolean } {
     ? path.resolve(override)
     : path.join(__dirname, __filename.endsWith('.ts') ? 'sandboxWorker.ts' : 'sandboxWorker.js');
   if (!file.endsWith('.ts')) return { filename: file, eval: false };
-  const tsx = require.resolve('tsx/cjs');
+  const tsx = createRequire(__filename).resolve('tsx/cjs');
   return { filename: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, eval: true };
 }
 
@@ -289,6 +290,7 @@ class WorkerSandbox implements Sandbox {
       if (this.disposed) throw e;
       return result({ error: `Error: the sandbox could not start: ${errorText(e)}`, restarted: true });
     }
+    if (signal?.aborted) return result({ error: 'cancelled' });
     let lostNote: string | undefined;
     if (this.lostBetweenBlocks) {
       lostNote = `Note: the sandbox had stopped (${this.lostBetweenBlocks}) and was restarted before this block: variables from earlier blocks are gone.`;
