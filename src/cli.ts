@@ -1,11 +1,12 @@
 // The engine headless: `rlm ask [options] "question"` for scripts, benchmarks and CI.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { runRlm } from './rlm/engine';
 import type { TrajectoryEvent } from './rlm/events';
 import { createClient, detectDefaultProvider, checkReachable, DEFAULT_MODELS, type Provider } from './rlm/models/createClient';
 import { JsonlTrajectoryWriter } from './rlm/trajectoryFile';
+import { toOfficialLog } from './rlm/trajectoryFormats';
 import { DEFAULT_LIMITS, type RlmLimits } from './rlm/types';
 import type { WorkspaceRoot } from './workspace/types';
 
@@ -33,7 +34,8 @@ Options:
   --max-file-bytes N     skip larger files (default 2 MiB)
   --cache-dir DIR        symbol-index cache (default ~/.cache/rlm)
   --json                 print one JSON object with the answer and run facts
-  --trajectory FILE      write the run's events as JSONL
+  --trajectory FILE      write the run's events as JSONL, line by line as they happen
+  --trajectory-format F  jsonl (ours, default) | rlm (the official rlm project's log format, written at the end)
   --quiet                no progress on stderr
   -h, --help             this text
 
@@ -56,11 +58,12 @@ interface CliArgs {
   cacheDir?: string;
   json: boolean;
   trajectory?: string;
+  trajectoryFormat: 'jsonl' | 'rlm';
   quiet: boolean;
 }
 
 export function parseArgs(argv: string[]): CliArgs | 'help' {
-  const args: CliArgs = { question: '', dirs: [], limits: {}, exclude: [], includeSecrets: false, json: false, quiet: false };
+  const args: CliArgs = { question: '', dirs: [], limits: {}, exclude: [], includeSecrets: false, json: false, quiet: false, trajectoryFormat: 'jsonl' };
   const words: string[] = [];
   const num = (flag: string, v: string | undefined, min = 1): number => {
     const n = Number(v);
@@ -102,6 +105,12 @@ export function parseArgs(argv: string[]): CliArgs | 'help' {
       case '--cache-dir': args.cacheDir = value(); break;
       case '--json': args.json = true; break;
       case '--trajectory': args.trajectory = value(); break;
+      case '--trajectory-format': {
+        const v = value();
+        if (v !== 'jsonl' && v !== 'rlm') throw new UsageError(`--trajectory-format must be jsonl or rlm (got ${v})`);
+        args.trajectoryFormat = v;
+        break;
+      }
       case '--quiet': case '-q': args.quiet = true; break;
       case '--api-key': throw new UsageError('pass the API key in the OPENAI_API_KEY environment variable, not as a flag');
       default:
@@ -191,7 +200,10 @@ export async function main(argv: string[]): Promise<number> {
     const sub = subName && subName !== model ? createClient({ provider, model: subName, baseUrl, apiKey, timeoutMs, stream: false }) : undefined;
 
     const limits = { ...DEFAULT_LIMITS, ...args.limits };
-    writer = args.trajectory ? new JsonlTrajectoryWriter(path.resolve(args.trajectory)) : undefined;
+    // Our JSONL is written as events happen; the official format is one log per run, written at the end.
+    const official = args.trajectoryFormat === 'rlm' && args.trajectory ? path.resolve(args.trajectory) : undefined;
+    writer = args.trajectory && !official ? new JsonlTrajectoryWriter(path.resolve(args.trajectory)) : undefined;
+    const collected: TrajectoryEvent[] = [];
     const progress = progressPrinter(args.quiet, limits.maxIterations);
     const result = await runRlm({
       question: args.question,
@@ -210,10 +222,12 @@ export async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
       onEvent: (e) => {
         writer?.write(e);
+        if (official) collected.push(e);
         progress(e);
       },
     });
 
+    if (official) writeFileSync(official, toOfficialLog(collected));
     if (args.json) {
       process.stdout.write(JSON.stringify({ ...result }, null, 2) + '\n');
     } else if (result.answer) {

@@ -183,3 +183,22 @@ globalThis.cite = h.path + ':' + h.line;`),
     assert.match(lastUser(server.requests[1]), new RegExp(`${expectedLine}\\| export const DEFAULT_LIMITS: RlmLimits = \\{`));
   });
 });
+
+test('--trajectory-format rlm writes the official rlm log format', async () => {
+  await withServer(reply, async (server) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rlm-traj-')), 'official.jsonl');
+    const r = await runCli(['ask', '--quiet', '--trajectory', file, '--trajectory-format', 'rlm', '--dir', dir, '--model', ROOT_MODEL, 'Where is createCart defined?'], {
+      OPENAI_API_KEY: 'k',
+      OPENAI_BASE_URL: server.openaiBaseUrl,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines[0].type, 'metadata');
+    const iterations = lines.filter((l) => l.type === 'iteration');
+    assert.equal(iterations.length, 2);
+    assert.match(iterations[0].response, /context\.grep\('createCart'/);
+    assert.match(iterations[0].code_blocks[0].result.stdout, /src\/cart\.ts:3/);
+    assert.equal(iterations[0].code_blocks[0].result.rlm_calls.length, 3);
+    assert.match(iterations[1].final_answer, /src\/cart\.ts:3/);
+  });
+});
