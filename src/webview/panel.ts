@@ -66,7 +66,7 @@ export class TrajectoryPanel implements vscode.Disposable {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly manager: TrajectoryPanels,
+    readonly manager: TrajectoryPanels,
     source: TrajectorySource,
   ) {
     this.info = { source, live: false };

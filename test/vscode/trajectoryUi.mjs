@@ -1,0 +1,172 @@
+// The trajectory panel driven like a user in the real workbench (playwright-core, Chromium, code-server):
+// ask from the palette -> "RLM: Show Trajectory" -> the tree fills -> click a grep-hit node and a citation ->
+// the editor shows that file at that line (active tab + status bar "Ln N"); open a trajectory whose texts are XSS
+// payloads -> they render as text; screenshots of the panel in the dark and the light theme.
+// Called by test/vscode/run.mjs after the other UI steps: runTrajectoryUiTests({browser, baseUrl, workspace, question, screenshots, log}).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const STEP_TIMEOUT = 60_000;
+const RUN_TIMEOUT = 180_000;
+
+async function runPaletteCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+}
+
+/** Webviews are nested iframes: the frame whose document matches `selector` (and passes `accept`). */
+async function findFrame(page, selector, timeoutMs, accept = async () => true) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        if ((await frame.$(selector)) && (await accept(frame))) return frame;
+      } catch {
+        // frame detached while looking
+      }
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`no frame with ${selector} after ${timeoutMs / 1000} s`);
+}
+
+async function expectEditorAt(page, fileName, line) {
+  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: STEP_TIMEOUT });
+  await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col \\d+`) }).first().waitFor({ timeout: STEP_TIMEOUT });
+}
+
+async function setColorTheme(page, name) {
+  await runPaletteCommand(page, 'Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: STEP_TIMEOUT });
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1000);
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+const PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+
+/** A trajectory whose model and workspace texts are attacks (a reply, code, output, a path, the answer). */
+function xssTrajectoryJsonl() {
+  const base = { runId: 'x' };
+  const events = [
+    { ...base, type: 'run_start', id: 'run', time: T0, depth: 0, question: `XSSCHECK ${PAYLOAD}`, provider: 'openai', model: 'scripted-root', subModel: 'scripted-sub', workspace: { name: 'w', fileCount: 1, totalBytes: 1 }, limits: {} },
+    { ...base, type: 'iteration', id: 'it', parentId: 'run', time: T0 + 1, iteration: 1, response: `Reply ${PAYLOAD}`, usage: { inputTokens: 1, outputTokens: 1 }, durationMs: 1 },
+    { ...base, type: 'code', id: 'c', parentId: 'it', time: T0 + 2, iteration: 1, index: 0, code: `print("${PAYLOAD}")`, output: PAYLOAD, error: PAYLOAD, durationMs: 1 },
+    { ...base, type: 'evidence', id: 'e', parentId: 'c', time: T0 + 3, kind: 'grep', path: `src/"><img src=x onerror="window.__xss=3">.ts`, line: 1, query: PAYLOAD, text: PAYLOAD },
+    { ...base, type: 'final', id: 'f', parentId: 'run', time: T0 + 4, answer: `Answer ${PAYLOAD} [x](javascript:window.__xss=4) src/greeting.ts:7`, citations: [{ path: 'src/greeting.ts', line: 7, valid: true }] },
+    { ...base, type: 'run_end', id: 'end', parentId: 'run', time: T0 + 5, stopReason: 'final', answer: 'a', iterations: 1, subCalls: 0, usage: { inputTokens: 1, outputTokens: 1 }, durationMs: 5 },
+  ];
+  return events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+}
+
+export async function runTrajectoryUiTests({ browser, baseUrl, workspace, question, screenshots, log }) {
+  const results = [];
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const step = async (name, fn) => {
+    const started = Date.now();
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - started });
+    } catch (error) {
+      results.push({ name, ok: false, error: error?.stack ?? String(error), ms: Date.now() - started });
+      await page.screenshot({ path: join(screenshots, `trajectory-failed-${results.length}.png`) }).catch(() => {});
+    }
+    const r = results[results.length - 1];
+    log(`${r.ok ? 'ok  ' : 'FAIL'} [ui] ${name}${r.ok ? '' : `\n${r.error}`}`);
+    return r.ok;
+  };
+
+  let tree;
+  const filled = await step('trajectory: ask from the palette, "RLM: Show Trajectory" shows the tree with evidence', async () => {
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.statusbar').waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+    await runPaletteCommand(page, 'RLM: Ask about workspace');
+    await page.keyboard.type(question);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: question }).first().waitFor({ timeout: STEP_TIMEOUT });
+    await page.keyboard.press('Enter');
+    await runPaletteCommand(page, 'RLM: Show Trajectory');
+    // The tree fills while the run goes; wait for the end (a final answer with citations).
+    tree = await findFrame(page, '#tree .row[data-kind="evidence"]', RUN_TIMEOUT, async (f) => (await f.$('#answer a.citation')) !== null && (await f.$('#tree')) !== null);
+    const header = await tree.locator('#header').innerText();
+    if (!header.includes(question)) throw new Error(`header without the question: ${header}`);
+    await page.screenshot({ path: join(screenshots, 'trajectory-dark.png') });
+  });
+
+  await step('trajectory: clicking a grep-hit node opens src/greeting.ts at line 7', async () => {
+    if (!filled) throw new Error('skipped: no trajectory');
+    const row = tree.locator('#tree .row[data-kind="evidence"]', { hasText: 'grep' }).filter({ hasText: 'src/greeting.ts:7' }).first();
+    await row.click();
+    await expectEditorAt(page, 'greeting.ts', 7);
+  });
+
+  await step('trajectory: clicking a citation in the answer opens src/util/strings.ts at line 1', async () => {
+    if (!filled) throw new Error('skipped: no trajectory');
+    await tree.locator('#answer a.citation[data-path="src/util/strings.ts"]').first().click();
+    await expectEditorAt(page, 'strings.ts', 1);
+  });
+
+  await step('trajectory: keyboard, Enter on a located node opens it', async () => {
+    if (!filled) throw new Error('skipped: no trajectory');
+    await tree.locator('#tree .row[data-kind="evidence"]', { hasText: 'src/greeting.ts:7' }).first().click();
+    await expectEditorAt(page, 'greeting.ts', 7);
+    await tree.locator('#tree').focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('End');
+    const last = await tree.locator('#tree .row.selected').getAttribute('data-kind');
+    if (last !== 'citation') throw new Error(`End selected a ${last}, expected the last citation`);
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: /strings\.ts|greeting\.ts/ }).waitFor({ timeout: STEP_TIMEOUT });
+  });
+
+  await step('trajectory: an XSS payload in a reply, code, output, path and answer renders as text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rlm-xss-'));
+    const file = join(dir, 'xss.jsonl');
+    writeFileSync(file, xssTrajectoryJsonl());
+    await runPaletteCommand(page, 'RLM: Open Trajectory File');
+    // code-server's simple file dialog: a quick input that takes a path.
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await input.fill(file);
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Enter');
+    const xss = await findFrame(page, '#tree .row[data-node-id="e"]', STEP_TIMEOUT);
+    await xss.locator('#tree .row[data-node-id="c"]').click();
+    await xss.locator('#tree .row[data-node-id="it"]').click();
+    await xss.locator('#answer').hover();
+    const dom = await xss.evaluate(() => ({
+      xss: window.__xss,
+      injected: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], a[href^="javascript"]').length,
+      answer: document.getElementById('answer').textContent,
+      detail: document.getElementById('detail').textContent,
+    }));
+    if (dom.xss !== undefined) throw new Error(`a payload ran: __xss = ${dom.xss}`);
+    if (dom.injected) throw new Error(`${dom.injected} injected elements`);
+    if (!dom.answer.includes('<img src=x onerror="window.__xss=1">')) throw new Error(`the payload is not shown as text: ${dom.answer}`);
+    if (!dom.detail.includes('<script>window.__xss=2</script>')) throw new Error(`the reply is not shown as text: ${dom.detail}`);
+    await page.screenshot({ path: join(screenshots, 'trajectory-xss.png') });
+  });
+
+  await step('trajectory: screenshot in the light theme', async () => {
+    if (!filled) throw new Error('skipped: no trajectory');
+    await runPaletteCommand(page, 'RLM: Show Trajectory');
+    await findFrame(page, '#tree .row[data-kind="evidence"]', STEP_TIMEOUT);
+    await setColorTheme(page, 'Light Modern');
+    const light = await page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs') ?? false);
+    await page.screenshot({ path: join(screenshots, 'trajectory-light.png') });
+    await setColorTheme(page, 'Dark Modern');
+    if (!light) throw new Error('the workbench did not switch to a light theme');
+  });
+
+  await context.close();
+  return results;
+}
