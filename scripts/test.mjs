@@ -25,6 +25,10 @@ const run = (cmd, argv) => spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', e
 
 let failed = run(process.execPath, [join(root, 'scripts/build.mjs')]) !== 0;
 if (failed) { console.error('build failed'); process.exit(1); }
+if (!only.length && run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit']) !== 0) {
+  console.error('type check failed');
+  failed = true;
+}
 
 const files = only.length ? only : findTests(join(root, 'test'));
 const status = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files]);
