@@ -25,7 +25,11 @@ const BINARY_EXTENSIONS = new Set([
 export function hasBinaryExtension(fileName: string): boolean {
   const dot = fileName.lastIndexOf('.');
   if (dot < 0 || dot === fileName.length - 1) return false;
-  const ext = fileName.slice(dot + 1);
+  return isBinaryExtension(fileName.slice(dot + 1));
+}
+
+/** Same test for an extension already split off (without the dot). */
+export function isBinaryExtension(ext: string): boolean {
   return BINARY_EXTENSIONS.has(ext) || BINARY_EXTENSIONS.has(ext.toLowerCase());
 }
 

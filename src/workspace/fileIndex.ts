@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import type { FileEntry, WorkspaceRoot } from './types';
 import { IgnoreMatcher, loadDirRules, loadParentRules, makeIgnoreConfig, type DirRules } from './ignoreRules';
 import { isSecretPath } from './secrets';
-import { hasBinaryExtension, looksBinary } from './binaryDetection';
-import { detectLanguage, languageFromName, needsShebang } from './language';
+import { isBinaryExtension, looksBinary } from './binaryDetection';
+import { detectLanguage, languageFromName } from './language';
 import { isInside } from './pathSafety';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -135,7 +135,8 @@ export async function indexRoot(
       stats.secrets++;
       return;
     }
-    if (hasBinaryExtension(name)) {
+    const dot = name.lastIndexOf('.');
+    if (dot > 0 && dot < name.length - 1 && isBinaryExtension(name.slice(dot + 1))) {
       stats.binary++;
       return;
     }
@@ -149,7 +150,7 @@ export async function indexRoot(
       return;
     }
     let language = languageFromName(name);
-    if (language === undefined && needsShebang(name) && st.size > 0) {
+    if (language === undefined && dot <= 0 && st.size > 0) {
       // No extension: the first bytes tell binary from text and give the shebang.
       const head = readHead(abs, 8192);
       if (head && looksBinary(head)) {

@@ -109,14 +109,22 @@ export function extensionOf(p: string): string {
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
 }
 
+// Maps, not object literals: a file named 'constructor' or '__proto__' must not find Object's members.
+const EXTENSIONS = new Map(Object.entries(BY_EXTENSION));
+const FILE_NAMES = new Map(Object.entries(BY_FILE_NAME));
+
 /** Language from the name alone, or undefined when the name says nothing (then try the shebang). */
 export function languageFromName(p: string): string | undefined {
   const name = baseName(p).toLowerCase();
-  const byName = BY_FILE_NAME[name];
+  const byName = FILE_NAMES.get(name);
   if (byName) return byName;
+  const dot = name.lastIndexOf('.');
+  if (dot > 0) {
+    const byExt = EXTENSIONS.get(name.slice(dot + 1));
+    if (byExt) return byExt;
+  }
   if (name.startsWith('dockerfile.') || name.endsWith('.dockerfile')) return 'dockerfile';
-  const ext = extensionOf(name);
-  return ext ? BY_EXTENSION[ext] : undefined;
+  return undefined;
 }
 
 /** Language from a first line like '#!/usr/bin/env python3' or '#!/bin/bash -e'. */

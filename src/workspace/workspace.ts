@@ -138,7 +138,8 @@ export class Workspace {
       const firstLine = v.content.slice(0, 512).split('\n', 1)[0]!;
       this.visible.push({ path: p, size: Buffer.byteLength(v.content), language: detectLanguage(p, firstLine) });
     }
-    this.visible.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // The scan returns sorted paths; only virtual files (or a spec's list) can break the order.
+    if (this.virtual.size || spec.files) this.visible.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const f of this.visible) this.byPath.set(f.path, f);
     this.totalBytes = this.visible.reduce((n, f) => n + f.size, 0);
     this.name = roots.length === 1 ? roots[0]!.root.name : roots.length ? roots.map((r) => r.root.name).join(' + ') : 'text';

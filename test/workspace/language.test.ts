@@ -15,7 +15,8 @@ test('by extension and file name', () => {
     ['a.css', 'css'], ['a.scss', 'scss'], ['a.kt', 'kotlin'], ['a.swift', 'swift'], ['a.sql', 'sql'],
     ['a.toml', 'toml'], ['Dockerfile', 'dockerfile'], ['Makefile', 'makefile'], ['Gemfile', 'ruby'],
     ['CMakeLists.txt', 'cmake'], ['tsconfig.json', 'jsonc'], ['.gitignore', 'ignore'], ['notes.txt', 'plaintext'],
-    ['data.unknownext', 'plaintext'], ['A.PY', 'python'],
+    ['data.unknownext', 'plaintext'], ['A.PY', 'python'], ['constructor', 'plaintext'], ['x.__proto__', 'plaintext'],
+    ['toString', 'plaintext'],
   ];
   for (const [p, lang] of cases) assert.equal(detectLanguage(p), lang, p);
 });
