@@ -38,6 +38,16 @@ function candidatesIn(nodeModules: string): string[] {
 }
 
 /**
+ * VS Code's own ripgrep under its appRoot (`vscode.env.appRoot`), for the extension to pass as
+ * WorkspaceOptions.rgPath. It is not API and has moved between releases, so several layouts are tried.
+ */
+export function findRipgrepUnder(appRoot: string): string | null {
+  const bases = [path.join(appRoot, 'node_modules'), path.join(appRoot, 'node_modules.asar.unpacked')];
+  for (const base of bases) for (const c of candidatesIn(base)) if (isExecutable(c)) return c;
+  return null;
+}
+
+/**
  * The ripgrep to use: @vscode/ripgrep's platform binary (looked up from this module, the script and the
  * current folder upward), then `rg` on PATH; null when there is none (the JS search takes over).
  */
@@ -144,7 +154,9 @@ export function runRipgrep(s: RgSearch): Promise<boolean> {
         s.collector.context(c.line_number, dataText(c.lines));
       } else if (line.startsWith(BEGIN_PREFIX)) {
         const b = JSON.parse(line).data;
-        const p = dataText(b.path).replace(/^\.\//, '');
+        let p = dataText(b.path);
+        if (process.platform === 'win32') p = p.replace(/\\/g, '/');
+        p = p.replace(/^\.\//, '');
         const ws = s.accept(p);
         accepted = ws !== null;
         if (ws !== null) s.collector.beginFile(ws);

@@ -188,3 +188,18 @@ test('a configured rgPath that cannot run falls back to the JS search', async (t
   assert.deepEqual(res.hits.map((h) => `${h.path}:${h.line}`), ['src/router.ts:1', 'src/server.ts:1', 'src/server.ts:3']);
   assert.ok(!ws.usesRipgrep);
 });
+
+test('findRipgrepUnder finds a ripgrep in a VS Code-like appRoot layout', async (t) => {
+  const { findRipgrepUnder } = await import('../../src/workspace/ripgrep');
+  const root = makeTree({});
+  t.after(() => removeTree(root));
+  assert.equal(findRipgrepUnder(root), null);
+  const fs = await import('node:fs');
+  const bin = path.join(root, 'node_modules', '@vscode', 'ripgrep', 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.copyFileSync(findRipgrep()!, path.join(bin, 'rg'));
+  fs.chmodSync(path.join(bin, 'rg'), 0o755);
+  assert.equal(findRipgrepUnder(root), path.join(bin, 'rg'));
+  const ws = await openWorkspace({ roots: [{ name: 'w', path: root }], options: { rgPath: findRipgrepUnder(root)! } });
+  assert.ok(ws.usesRipgrep);
+});
