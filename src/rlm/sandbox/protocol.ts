@@ -15,6 +15,8 @@ export interface WorkerInit {
    * receive messages then). Slot CONTROL_CANCEL holds the id of a block the host wants stopped.
    */
   control: SharedArrayBuffer;
+  /** The QuickJS engine compiled once by the host and shared by its workers; absent: the worker compiles it. */
+  wasmModule?: WebAssembly.Module;
 }
 
 export const CONTROL_CANCEL = 0;

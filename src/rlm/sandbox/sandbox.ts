@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type { WorkspaceSpec, WorkspaceSummary } from '../../workspace/types';
 import type { ExecResult, HostFunction, Sandbox, SandboxLimits, SandboxOptions } from './types';
 import { BlockClock } from './blockClock';
+import { compiledEngine } from './engineWasm';
 import { CONTROL_CANCEL, CONTROL_SLOTS, type BlockOutcome, type HostToWorker, type WorkerInit, type WorkerToHost } from './protocol';
 
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
@@ -66,9 +67,15 @@ class WorkerHandle {
   private readonly summaries = new Map<number, { resolve: (s: WorkspaceSummary) => void; reject: (e: Error) => void }>();
   private nextRequestId = 1;
 
-  constructor(private readonly options: SandboxOptions, private readonly limits: SandboxLimits, spec: WorkspaceSpec) {
+  constructor(
+    private readonly options: SandboxOptions,
+    private readonly limits: SandboxLimits,
+    spec: WorkspaceSpec,
+    wasmModule: WebAssembly.Module | undefined,
+  ) {
     const entry = workerEntry();
     const workerData: WorkerInit = {
+      wasmModule,
       workspace: spec,
       limits,
       hostFunctionNames: Object.keys(options.hostFunctions),
@@ -213,7 +220,8 @@ class WorkerHandle {
 
 class WorkerSandbox implements Sandbox {
   private readonly limits: SandboxLimits;
-  private handle: WorkerHandle;
+  private handle!: WorkerHandle;
+  private wasmModule?: WebAssembly.Module;
   /** The workspace as a replacement worker opens it: with the first worker's file index (no rescan). */
   private spec: WorkspaceSpec;
   private queue: Promise<unknown> = Promise.resolve();
@@ -231,10 +239,11 @@ class WorkerSandbox implements Sandbox {
       maxCapturedOutputChars: given.maxCapturedOutputChars ?? DEFAULT_SANDBOX_LIMITS.maxCapturedOutputChars,
     };
     this.spec = options.workspace;
-    this.handle = new WorkerHandle(options, this.limits, this.spec);
   }
 
   async start(): Promise<void> {
+    this.wasmModule = await compiledEngine(__filename);
+    this.handle = new WorkerHandle(this.options, this.limits, this.spec, this.wasmModule);
     this.spec = (await this.handle.ready) ?? this.spec;
   }
 
@@ -250,7 +259,7 @@ class WorkerSandbox implements Sandbox {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    await this.handle.terminate('the sandbox was disposed');
+    await this.handle?.terminate('the sandbox was disposed');
   }
 
   /** The current worker, replaced first if it has died. */
@@ -258,7 +267,7 @@ class WorkerSandbox implements Sandbox {
     if (this.disposed) throw new Error('the sandbox has been disposed');
     if (!this.handle.alive) {
       this.lostBetweenBlocks ??= this.handle.exitReason ?? 'the worker ended';
-      this.handle = new WorkerHandle(this.options, this.limits, this.spec);
+      this.handle = new WorkerHandle(this.options, this.limits, this.spec, this.wasmModule);
     }
     await this.handle.ready;
     return this.handle;
@@ -267,7 +276,7 @@ class WorkerSandbox implements Sandbox {
   private restart(reason: string): void {
     void this.handle.terminate(reason);
     if (!this.disposed) {
-      this.handle = new WorkerHandle(this.options, this.limits, this.spec);
+      this.handle = new WorkerHandle(this.options, this.limits, this.spec, this.wasmModule);
       this.handle.ready.catch(() => undefined);
     }
   }

@@ -3,9 +3,7 @@
 // forwards llm_query/llm_batch/rlm_query to the host. The host terminates and replaces this worker when it
 // runs out of memory, crashes or stops answering: one QuickJS module per worker, never reused after a failure.
 import { parentPort, workerData } from 'node:worker_threads';
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import {
   newQuickJSWASMModuleFromVariant,
   newVariant,
@@ -19,6 +17,7 @@ import { openWorkspace } from '../../workspace/workspace';
 import type { FileEntry, GrepOptions, GrepResult, ReadOptions, ReadResult, WorkspaceSpec, WorkspaceSummary } from '../../workspace/types';
 import type { EvidenceEvent } from './types';
 import { BlockClock } from './blockClock';
+import { engineWasmFile } from './engineWasm';
 import { PRELUDE_FILENAME, PRELUDE_SOURCE, type PreludeConfig } from './prelude';
 import { rewriteTopLevelDeclarations } from './topLevelDeclarations';
 import {
@@ -73,12 +72,6 @@ const limits = init.limits;
 
 // ---- QuickJS ---------------------------------------------------------------------------------------------
 
-/** The engine wasm: next to the bundle (dist/) when bundled, from the package in source mode. */
-function wasmFile(): string {
-  const bundled = path.join(__dirname, 'emscripten-module.wasm');
-  if (!__filename.endsWith('.ts') && existsSync(bundled)) return bundled;
-  return createRequire(__filename).resolve('@jitl/quickjs-ng-wasmfile-release-sync/wasm');
-}
 
 interface Engine {
   runtime: QuickJSRuntime;
@@ -91,9 +84,8 @@ async function createEngine(): Promise<Engine> {
   // does: past it malloc fails and QuickJS throws "out of memory"; the host then replaces this worker.
   const maxPages = Math.max(256, Math.floor((limits.memoryLimitMb * 1024 * 1024) / WASM_PAGE));
   const memory = new WebAssembly.Memory({ initial: 256, maximum: maxPages });
-  const bytes = readFileSync(wasmFile());
-  const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmBinary, wasmMemory: memory }));
+  const wasmModule = init.wasmModule ?? (await WebAssembly.compile(readFileSync(engineWasmFile(__filename))));
+  const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule, wasmMemory: memory }));
   const runtime = module.newRuntime();
   runtime.setMemoryLimit(Math.floor(maxPages * WASM_PAGE * 0.9));
   runtime.setMaxStackSize(limits.maxStackBytes);
