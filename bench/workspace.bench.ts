@@ -95,13 +95,54 @@ async function main(): Promise<void> {
     console.log(`               ratio ${ratio.toFixed(2)}  (target <= 1.3)\n`);
   }
 
-  // 3. Summary size: a ~1 MB folder vs the big tree.
-  const small = await openWorkspace({ roots: [{ name: 'src', path: path.join(REPO, 'src') }] });
-  const smallSize = JSON.stringify(small.summary()).length;
-  const bigSize = JSON.stringify(ws.summary()).length;
-  console.log(`summary size:  ${(small.totalBytes / 1048576).toFixed(1)} MB folder -> ${smallSize} chars; ` +
-    `${(ws.totalBytes / 1048576).toFixed(0)} MB tree -> ${bigSize} chars; ratio ${(bigSize / smallSize).toFixed(2)} ` +
-    `(bounded: tree <= ~3 KB, languages <= known ids)`);
+  // 3. Summary size (what the root prompt gets) on growing folders: it must level off, not grow.
+  const sizes: string[] = [];
+  const folders = [path.join(REPO, 'src'), ...largestSubfolders(dir, 2), dir];
+  let smallest = 0;
+  let largest = 0;
+  for (const f of folders) {
+    const w = f === dir ? ws : await openWorkspace({ roots: [{ name: path.basename(f), path: f }] });
+    const n = JSON.stringify(w.summary()).length;
+    if (!smallest) smallest = n;
+    largest = n;
+    sizes.push(`${(w.totalBytes / 1048576).toFixed(1)} MB / ${w.files().length} files -> ${n} chars`);
+  }
+  console.log(`summary size:  ${sizes.join(';  ')}`);
+  console.log(`               largest/smallest ${(largest / smallest).toFixed(2)} (the tree is capped at ~3 KB, so this levels off)\n`);
+
+  // 4. The binary-sniff decision: what reading the first 8 KB of every indexed file would add to the index.
+  const sample = ws.files();
+  const buf = Buffer.alloc(8192);
+  const t0 = performance.now();
+  for (const f of sample) {
+    const fd = fs.openSync(path.join(dir, f.path), 'r');
+    fs.readSync(fd, buf, 0, 8192, 0);
+    fs.closeSync(fd);
+  }
+  const sniff = performance.now() - t0;
+  console.log(`sniff all:     reading 8 KB heads of ${sample.length} files takes ${ms(sniff)} ` +
+    `(${(sniff / median(index)).toFixed(2)}x the whole index build): done at read time instead, except for extension-less files`);
+}
+
+/** The biggest direct subfolders (by file count) of a folder, for summary sizes between small and huge. */
+function largestSubfolders(dir: string, n: number): string[] {
+  const counts: [string, number][] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory() || e.name.startsWith('.')) continue;
+    let c = 0;
+    const stack = [path.join(dir, e.name)];
+    while (stack.length && c < 50_000) {
+      const d = stack.pop()!;
+      for (const x of fs.readdirSync(d, { withFileTypes: true })) {
+        if (x.isDirectory()) stack.push(path.join(d, x.name));
+        else c++;
+      }
+    }
+    counts.push([path.join(dir, e.name), c]);
+  }
+  counts.sort((a, b) => a[1] - b[1]);
+  // One mid-sized and one large folder.
+  return [counts[Math.floor(counts.length * 0.9)]?.[0], counts[counts.length - 1]?.[0]].filter((x): x is string => !!x).slice(0, n);
 }
 
 main().catch((err) => {
