@@ -1,0 +1,140 @@
+// Code intelligence benchmarks (numbers and ratios only: the machine is shared and noisy).
+//   node --import tsx bench/codeintel.bench.ts [DIR]        (BENCH_ONLY=outline|rss runs one part)
+// DIR defaults to the tree made by bench/setup-tree.mjs (~/.cache/rlm-bench/tree/node_modules) when it
+// exists, else this repository's node_modules.
+//  1. outline throughput on 1,000 TypeScript files: cold (empty cache), warm in memory, warm from the disk
+//     cache in a fresh instance (a second CLI run) — MB/s and the number of files parsed; parse-only for scale.
+//  2. peak RSS of a child process doing: file listing + 100 greps + 50 reads + 200 outlines   target < 400 MB
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openWorkspace, type Workspace } from '../src/workspace/workspace';
+import { createCodeIntelligence } from '../src/workspace/code/workspaceCodeHost';
+import { parse, parseStats } from '../src/workspace/code/outline';
+import { codeLanguageOf } from '../src/workspace/code/languages';
+
+const REPO = path.resolve(__dirname, '..');
+const BENCH_TREE = path.join(os.homedir(), '.cache', 'rlm-bench', 'tree');
+const RSS_TARGET_MB = 400;
+
+function defaultDir(): string {
+  if (fs.existsSync(path.join(BENCH_TREE, '.complete'))) return path.join(BENCH_TREE, 'node_modules');
+  return path.join(REPO, 'node_modules');
+}
+
+/** `count` items spread evenly over a list (deterministic). */
+function spread<T>(items: T[], count: number): T[] {
+  if (items.length <= count) return items.slice();
+  const step = items.length / count;
+  return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)]!);
+}
+
+const mb = (bytes: number) => bytes / 1024 / 1024;
+const rate = (bytes: number, ms: number) => `${(mb(bytes) / (ms / 1000)).toFixed(1)} MB/s`;
+
+async function openDir(dir: string): Promise<Workspace> {
+  return openWorkspace({ roots: [{ name: path.basename(dir), path: dir }] });
+}
+
+async function outlineThroughput(dir: string): Promise<void> {
+  const ws = await openDir(dir);
+  // Real source files, not the thousands of 200-byte re-export stubs big packages ship.
+  const tsFiles = ws.files().filter((f) => /\.(ts|mts|cts)$/.test(f.path) && f.size >= 1024);
+  const sample = spread(tsFiles, 1000);
+  const bytes = sample.reduce((n, f) => n + f.size, 0);
+  console.log(`1. outline throughput: ${sample.length} TypeScript files >= 1 KB (of ${tsFiles.length}), ${mb(bytes).toFixed(1)} MB`);
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-codeintel-bench-'));
+  try {
+    // Parse only (no walk, no cache, no file reads timed) for scale.
+    const texts = sample.map((f) => fs.readFileSync(ws.resolvePath(f.path), 'utf8'));
+    await parse('typescript', '');
+    let t0 = performance.now();
+    for (const text of texts) (await parse('typescript', text)).delete();
+    const parseOnly = performance.now() - t0;
+
+    const pass = async (intel: ReturnType<typeof createCodeIntelligence>) => {
+      const before = parseStats.files;
+      let symbols = 0;
+      const start = performance.now();
+      for (const f of sample) symbols += (await intel.outline(f.path)).length;
+      return { ms: performance.now() - start, parsed: parseStats.files - before, symbols };
+    };
+    const first = createCodeIntelligence(ws, { cacheDir });
+    const cold = await pass(first);
+    const warm = await pass(first);
+    first.flush();
+    const second = createCodeIntelligence(await openDir(dir), { cacheDir });
+    const disk = await pass(second);
+    const row = (label: string, r: { ms: number; parsed: number; symbols: number }) =>
+      console.log(`   ${label.padEnd(30)} ${r.ms.toFixed(0).padStart(6)} ms  ${rate(bytes, r.ms).padStart(11)}  parsed ${String(r.parsed).padStart(4)} files  ${r.symbols} symbols`);
+    console.log(`   ${'parse only (tree-sitter)'.padEnd(30)} ${parseOnly.toFixed(0).padStart(6)} ms  ${rate(bytes, parseOnly).padStart(11)}`);
+    row('cold (empty cache)', cold);
+    row('warm (memory cache)', warm);
+    row('warm (disk cache, new process)', disk);
+    console.log(`   cold outline / parse only: ${(cold.ms / parseOnly).toFixed(2)}x   cold / warm memory: ${(cold.ms / warm.ms).toFixed(0)}x   cold / warm disk: ${(cold.ms / disk.ms).toFixed(0)}x`);
+    const cacheFile = second.cacheInfo().file;
+    if (cacheFile) console.log(`   disk cache: ${(fs.statSync(cacheFile).size / 1024).toFixed(0)} KB for ${second.cacheInfo().entries} files\n`);
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+const GREP_PATTERNS = [
+  'export function', 'constructor\\(', 'TODO', 'FIXME', 'deprecated', 'interface \\w+Props', 'useState', 'useEffect',
+  'Promise<void>', 'throw new Error', 'process\\.env', 'require\\(', 'module\\.exports', 'addEventListener', 'querySelector',
+  'JSON\\.parse', 'Object\\.assign', 'Symbol\\.iterator', 'async function', 'await ', 'setTimeout', 'clearTimeout',
+  'readonly ', 'extends React', 'import type', 'export default', 'console\\.warn', 'new Map', 'new Set', 'WeakMap',
+];
+
+/** The child process of the RSS benchmark: the work of a long question on a large tree. */
+async function rssWorkload(dir: string): Promise<void> {
+  const peak = () => Math.round(process.resourceUsage().maxRSS / 1024);
+  const stages: Record<string, number> = {};
+  const t0 = performance.now();
+  const ws = await openDir(dir);
+  const files = ws.files();
+  const listMs = performance.now() - t0;
+  stages.listing = peak();
+  let hits = 0;
+  for (let i = 0; i < 100; i++) {
+    const pattern = GREP_PATTERNS[i % GREP_PATTERNS.length]!;
+    const r = await ws.grep(pattern, { ignoreCase: i >= GREP_PATTERNS.length, maxResults: 200, glob: i % 3 === 0 ? '*.ts' : undefined });
+    hits += r.hits.length;
+  }
+  stages.greps = peak();
+  const readable = spread(files.filter((f) => f.size < 512 * 1024), 50);
+  let readChars = 0;
+  for (const f of readable) readChars += (await ws.read(f.path, { start: 1, end: 400 })).text.length;
+  stages.reads = peak();
+  const code = spread(files.filter((f) => codeLanguageOf(f.path)), 200);
+  let symbols = 0;
+  for (const f of code) symbols += (await ws.outline(f.path)).length;
+  stages.outlines = peak();
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ files: files.length, listMs, hits, readChars, outlined: code.length, symbols, peakMb, totalMs: performance.now() - t0, stages }));
+}
+
+function peakRss(dir: string): void {
+  console.log('2. peak RSS: file listing + 100 greps + 50 reads + 200 outlines (a child process)');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--rss-child', dir], { cwd: REPO, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`RSS child failed: ${child.stderr}`);
+  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, number> & { stages: Record<string, number> };
+  console.log(`   ${r.files} files listed in ${r.listMs!.toFixed(0)} ms; ${r.hits} grep hits; ${r.readChars} chars read; ${r.outlined} outlines, ${r.symbols} symbols; ${(r.totalMs! / 1000).toFixed(1)} s`);
+  console.log(`   peak RSS after each stage (MB): ${Object.entries(r.stages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`   peak RSS ${r.peakMb!.toFixed(0)} MB (target < ${RSS_TARGET_MB} MB: ${r.peakMb! < RSS_TARGET_MB ? 'met' : 'NOT met'}; ratio ${(r.peakMb! / RSS_TARGET_MB).toFixed(2)})`);
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--rss-child') return rssWorkload(process.argv[3]!);
+  const dir = path.resolve(process.argv[2] ?? defaultDir());
+  console.log(`code intelligence bench: ${dir}\n`);
+  const only = process.env.BENCH_ONLY; // 'outline' or 'rss'
+  if (!only || only === 'outline') await outlineThroughput(dir);
+  if (!only || only === 'rss') peakRss(dir);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
