@@ -122,6 +122,35 @@ describe('the sandbox API and notebook semantics', () => {
     assert.equal(opts.stdout, 'src/math.js:1 src/math.js:6\n');
   });
 
+  test('code intelligence is forwarded to the workspace, with evidence; references print like grep', async () => {
+    evidence.length = 0;
+    const r = await sb.exec(
+      [
+        'const outline = await context.outline("src/math.js")',
+        'const defs = await context.definitions("twice")',
+        'const refs = await context.references("add")',
+        'print(outline.map(s => s.name + "@" + s.line).join(" "))',
+        'print(defs[0].path + ":" + defs[0].line, Array.isArray(refs), refs.total)',
+        'print(refs)',
+      ].join('\n'),
+    );
+    assert.equal(r.error, undefined);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], 'add@1 twice@5');
+    assert.match(lines[1], /^src\/math\.js:5 true \d+$/);
+    assert.match(r.stdout, /src\/math\.js:6: {3}return add\(x, x\);/);
+    assert.deepEqual(evidence.find((e) => e.kind === 'outline'), { kind: 'outline', path: 'src/math.js', line: 1, endLine: 7 });
+    assert.deepEqual(evidence.find((e) => e.kind === 'definition'), { kind: 'definition', path: 'src/math.js', line: 5, endLine: 7, query: 'twice' });
+    assert.ok(evidence.some((e) => e.kind === 'reference' && e.line === 6));
+  });
+
+  test('calls still running when a block ends are cancelled, with a note saying so', async () => {
+    const r = await sb.exec('context.read("README.md").then(t => print("late", t.length)); print("sync part")');
+    assert.match(r.stdout, /^sync part\n\[sandbox\] 1 call\(s\) \(context\.read\) were still running/);
+    assert.doesNotMatch(r.stdout, /late/);
+    assert.equal((await sb.exec('print("next")')).stdout, 'next\n');
+  });
+
   test('workspace errors arrive as ordinary catchable Errors', async () => {
     const r = await sb.exec('try { await context.read("missing.txt") } catch (e) { print(e instanceof Error, e.message) }');
     assert.match(r.stdout, /^true .*missing\.txt/);

@@ -99,6 +99,8 @@ type StopReason = 'timeout' | 'cancelled' | 'memory';
 
 interface PendingCall {
   block: Block;
+  /** As the sandbox called it: 'context.read', 'llm_query'. */
+  label: string;
   deferred: QuickJSDeferredPromise;
   untimed: boolean;
   /** Calls answered by the host thread (they can be abandoned there). */
@@ -248,7 +250,7 @@ function evidenceFor(method: string, args: unknown[], result: unknown): Evidence
     const r = result as { line?: unknown; endLine?: unknown };
     if (typeof r.line === 'number') return [{ kind, path: args[0], line: r.line, endLine: typeof r.endLine === 'number' ? r.endLine : undefined }];
   }
-  return found.map((l) => ({ kind, path: l.path, line: l.line, endLine: l.endLine, query }));
+  return found.map((l) => ({ kind, path: l.path, line: l.line, ...(l.endLine !== undefined ? { endLine: l.endLine } : {}), ...(query !== undefined ? { query } : {}) }));
 }
 
 async function callWorkspace(block: Block, method: string, args: unknown[]): Promise<unknown> {
@@ -298,7 +300,13 @@ function asyncCall(name: string, args: unknown[]): QuickJSHandle {
 
   const callId = nextCallId++;
   const deferred = ctx.newPromise();
-  const call: PendingCall = { block, deferred, untimed: kind === 'host' && untimed.has(fn), remote: kind === 'host' };
+  const call: PendingCall = {
+    block,
+    label: kind === 'host' ? fn : name,
+    deferred,
+    untimed: kind === 'host' && untimed.has(fn),
+    remote: kind === 'host',
+  };
   calls.set(callId, call);
   block.calls.set(callId, call);
   if (kind === 'host') {
@@ -434,6 +442,14 @@ async function runBlock(block: Block, code: string): Promise<BlockOutcome> {
     fatal = 'crash';
   } finally {
     active = undefined;
+    if (block.calls.size > 0 && !block.stop && !fatal) {
+      // Calls do not outlive their block; say so, or the model wonders where its results went.
+      const names = [...new Set([...block.calls.values()].map((c) => c.label))].join(', ');
+      block.capture(
+        `[sandbox] ${block.calls.size} call(s) (${names}) were still running when the block ended and were cancelled: await them (e.g. await Promise.all([...])).\n`,
+        0,
+      );
+    }
     for (const [callId, call] of block.calls) {
       calls.delete(callId);
       call.deferred.dispose();
