@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { Redactor } from './vscode/redact';
 import { RunRegistry } from './vscode/runRegistry';
 import { ApiKeys, setApiKeyCommand } from './vscode/secrets';
+import { registerTrajectoryPanel } from './webview/panel';
 import type { AskServices } from './vscode/ask';
 import type { AskCommandArgs } from './vscode/askCommand';
 import type { CitationTarget } from './vscode/openCitation';
@@ -74,13 +75,12 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
       const editor = await openCitation(target);
       return editor ? { path: editor.document.uri.toString(), line: editor.selection.active.line + 1 } : undefined;
     }),
-    vscode.commands.registerCommand('rlm.showTrajectory', async (runId?: string) => {
-      const { showTrajectoryAsJson } = await import('./vscode/trajectory');
-      const doc = await showTrajectoryAsJson(registry, typeof runId === 'string' ? runId : undefined);
-      return doc?.uri.toString();
-    }),
     vscode.commands.registerCommand('rlm.showLog', () => log.show()),
   );
+
+  // The trajectory panel (src/webview/): rlm.showTrajectory, rlm.openTrajectoryFile, rlm.exportTrajectory,
+  // rlm.showHistory and the panel serializer; it follows every run the registry creates.
+  registerTrajectoryPanel(context, registry);
 
   // The chat and language-model-tool APIs are missing in some hosts (older VS Code forks): register when present.
   if (vscode.chat?.createChatParticipant) {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureToolchain } from './ensureToolchain.mjs';
 import { QUESTION, modelScript, writeWorkspace } from './fixture.mjs';
 import { runUiTests } from './ui.mjs';
+import { runTrajectoryUiTests } from './trajectoryUi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -157,6 +158,10 @@ async function main() {
   delete codeServerEnv.RLM_OPENAI_API_KEY;
   const codeServerArgs = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
   runOrThrow(tools.node, [tools.codeServer, ...codeServerArgs, '--install-extension', vsix, '--force'], { env: codeServerEnv });
+  // A test-only vscode.lm model provider (backed by the scripted server), so the vscode.lm path runs for real.
+  const lmVsix = join(tmp, 'rlm-test-lm.vsix');
+  runOrThrow(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', lmVsix], { cwd: join(root, 'test/vscode/lm-extension') });
+  runOrThrow(tools.node, [tools.codeServer, ...codeServerArgs, '--install-extension', lmVsix, '--force'], { env: codeServerEnv });
   const installed = readdirSync(dirs.extensions).find((d) => d.toLowerCase().startsWith(`${extensionId.toLowerCase()}-`));
   if (!installed) throw new Error(`the .vsix did not install into ${dirs.extensions}`);
   const extensionDir = join(dirs.extensions, installed);
@@ -178,6 +183,7 @@ async function main() {
     'rlm.model': 'scripted-root',
     'rlm.subModel': 'scripted-sub',
     'rlm.limits.maxIterations': 6,
+    'rlmTestLm.baseUrl': `${serverUrl}/v1`,
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -222,8 +228,9 @@ async function main() {
 
   const integration = await runIntegration({ browser, baseUrl, port, workspace: dirs.workspace, extensionDir, suiteFile, resultsFile });
   const ui = await runUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log });
+  const trajectoryUi = await runTrajectoryUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log });
   copyFileSync(vsix, join(resultsDir, `${pkg.name}-${pkg.version}.vsix`));
-  return [...integration.map((r) => ({ ...r, part: 'ext host' })), ...ui.map((r) => ({ ...r, part: 'ui' }))];
+  return [...integration.map((r) => ({ ...r, part: 'ext host' })), ...ui.map((r) => ({ ...r, part: 'ui' })), ...trajectoryUi.map((r) => ({ ...r, part: 'ui' }))];
 }
 
 let results = [];

@@ -7,7 +7,7 @@ const STEP_TIMEOUT = 60_000;
 const ANSWER_TIMEOUT = 180_000;
 
 /** F1, type the command's title, Enter. Retries while the remote extension host is still registering contributions. */
-async function runPaletteCommand(page, title, timeoutMs = 120_000) {
+export async function runPaletteCommand(page, title, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await page.keyboard.press('F1');
@@ -28,7 +28,7 @@ async function runPaletteCommand(page, title, timeoutMs = 120_000) {
 }
 
 /** Webviews are nested iframes: find the frame that holds the selector. */
-async function findFrame(page, selector, timeoutMs) {
+export async function findFrame(page, selector, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {

@@ -138,6 +138,30 @@ test('@rlm handler streams progress, anchors, references, markdown and a traject
   assert.ok(followups && followups.length >= 1 && followups.some((f) => /src\/greeting\.ts/.test(f.prompt)), JSON.stringify(followups));
 });
 
+test('@rlm with the model picked in the chat (vscode.lm): request.model runs the RLM, tokens counted with countTokens', async () => {
+  const models = await vscode.lm.selectChatModels({ vendor: 'rlm-test' });
+  assert.ok(models.length > 0, 'the test language model provider (test/vscode/lm-extension) is not available');
+  const config = vscode.workspace.getConfiguration('rlm');
+  const before = config.inspect('provider')?.globalValue;
+  await config.update('provider', 'auto', vscode.ConfigurationTarget.Global);
+  try {
+    const rec = recordingStream();
+    const request = { ...chatRequest(QUESTION), model: models[0] } as vscode.ChatRequest;
+    const result = (await api.chatHandler(request, { history: [] } as vscode.ChatContext, rec.stream, new vscode.CancellationTokenSource().token)) as vscode.ChatResult;
+    const run = api.registry.get((result.metadata as { runId: string }).runId);
+    assert.ok(run?.result, run?.error);
+    const start = run.events.find((e) => e.type === 'run_start');
+    assert.equal(start?.type === 'run_start' && start.provider, 'vscode');
+    assert.equal(start?.type === 'run_start' && start.model, models[0].id);
+    assert.equal(run.result.stopReason, 'final');
+    assert.ok(run.result.usage.inputTokens > 0 && run.result.usage.outputTokens > 0, JSON.stringify(run.result.usage));
+    const anchors = rec.of('anchor').map((a) => a[0] as vscode.Location);
+    assert.ok(anchors.some((l) => l.uri.toString() === wsUri('src/greeting.ts').toString() && l.range.start.line === 6));
+  } finally {
+    await config.update('provider', before, vscode.ConfigurationTarget.Global);
+  }
+});
+
 test('@rlm: chat references (#file, selection) become the focus', async () => {
   const rec = recordingStream();
   const selection = new vscode.Location(wsUri('src/util/strings.ts'), new vscode.Range(0, 0, 1, 10));
@@ -174,14 +198,11 @@ test('rlm_askWorkspace tool: invokeTool returns the answer with its citations', 
   assert.match(text, /Citations:\n- src\/greeting\.ts:7/);
 });
 
-test('rlm.showTrajectory shows a run\'s events', async () => {
-  const uri = await vscode.commands.executeCommand<string>('rlm.showTrajectory', paletteRunId);
-  assert.ok(uri);
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-  assert.ok(doc);
-  const shown = JSON.parse(doc.getText()) as { runId: string; events: { type: string }[] };
-  assert.equal(shown.runId, paletteRunId);
-  assert.ok(shown.events.some((e) => e.type === 'run_start'));
+test('rlm.showTrajectory opens the trajectory panel on a run', async () => {
+  const panel = await vscode.commands.executeCommand<{ source: unknown; trajectory: { type: string }[] } | undefined>('rlm.showTrajectory', paletteRunId);
+  assert.ok(panel);
+  assert.deepEqual(panel.source, { kind: 'run', runId: paletteRunId });
+  assert.ok(panel.trajectory.some((e) => e.type === 'run_start'));
 });
 
 test('missing configuration ends in an actionable message, not a stack trace', async () => {

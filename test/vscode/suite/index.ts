@@ -3,6 +3,7 @@
 import { runAll } from './runner';
 import { testInfo } from './info';
 import './extension.suite';
+import './trajectory.suite';
 
 export async function run(): Promise<void> {
   const results = await runAll(testInfo.resultsFile);
