@@ -3,25 +3,25 @@
 
 export const DEFAULT_TREE_BUDGET = 4000;
 
-interface DirNode {
+export interface DirNode {
   name: string;
   dirs: Map<string, DirNode>;
   files: string[];
   /** Files in this folder and below. */
   count: number;
+  /** Children in display order, computed once (renders repeat while choosing a depth). */
+  sorted?: { dirs: DirNode[]; files: string[] };
 }
 
 function newDir(name: string): DirNode {
   return { name, dirs: new Map(), files: [], count: 0 };
 }
 
-/** Builds the folder structure below `dir` ('' = workspace) from a list of workspace-relative file paths. */
-export function buildDirTree(paths: readonly string[], dir: string): DirNode {
-  const root = newDir(dir);
-  const prefix = dir ? dir + '/' : '';
+/** Builds the folder structure of a list of workspace-relative file paths. */
+export function buildDirTree(paths: readonly string[]): DirNode {
+  const root = newDir('');
   for (const p of paths) {
-    if (prefix && !p.startsWith(prefix)) continue;
-    const parts = p.slice(prefix.length).split('/');
+    const parts = p.split('/');
     let node = root;
     node.count++;
     for (let i = 0; i < parts.length - 1; i++) {
@@ -36,6 +36,20 @@ export function buildDirTree(paths: readonly string[], dir: string): DirNode {
   return root;
 }
 
+/** The node of folder `dir` ('' = the root), or undefined when no indexed file lies below it. */
+export function findDir(root: DirNode, dir: string): DirNode | undefined {
+  let node: DirNode | undefined = root;
+  if (dir) for (const seg of dir.split('/')) node = node?.dirs.get(seg);
+  return node;
+}
+
+function sortedChildren(node: DirNode): { dirs: DirNode[]; files: string[] } {
+  return (node.sorted ??= {
+    dirs: [...node.dirs.values()].sort((a, b) => collator.compare(a.name, b.name)),
+    files: node.files.slice().sort(collator.compare),
+  });
+}
+
 /** Natural order: file2 before file10. */
 const collator = new Intl.Collator('en', { numeric: true });
 
@@ -47,16 +61,21 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  * top-level folder is named before any deep one is opened. Each folder shows a capped number of entries.
  */
 export function renderTree(paths: readonly string[], dir = '', depth = 2, budget = DEFAULT_TREE_BUDGET): string {
-  const root = buildDirTree(paths, dir);
+  const node = findDir(buildDirTree(paths), dir);
+  return node ? renderDir(node, dir, depth, budget) : `${dir}/ (0 files)`;
+}
+
+/** Renders an already built folder node (Workspace keeps one tree for all calls). */
+export function renderDir(node: DirNode, dir: string, depth = 2, budget = DEFAULT_TREE_BUDGET): string {
   const maxDepth = Math.max(1, Math.min(Math.floor(depth) || 1, 12));
   let fits = 0;
   for (let d = 1; d <= maxDepth; d++) {
-    const r = renderLevels(root, dir, d, Infinity, budget);
+    const r = renderLevels(node, dir, d, Infinity, budget);
     if (r.cut) break;
     fits = d;
   }
-  if (fits === maxDepth) return renderLevels(root, dir, maxDepth, Infinity, budget).text;
-  return renderLevels(root, dir, fits + 1, Math.floor(budget * 0.75), budget).text;
+  if (fits === maxDepth) return renderLevels(node, dir, maxDepth, Infinity, budget).text;
+  return renderLevels(node, dir, fits + 1, Math.floor(budget * 0.75), budget).text;
 }
 
 /** Per-folder caps shrink with depth so one wide folder cannot take the whole budget. */
@@ -95,8 +114,7 @@ function renderLevels(
 
   const walk = (node: DirNode, level: number): void => {
     const indent = '  '.repeat(level);
-    const dirs = [...node.dirs.values()].sort((a, b) => collator.compare(a.name, b.name));
-    const files = node.files.slice().sort(collator.compare);
+    const { dirs, files } = sortedChildren(node);
     const shownDirs = dirs.slice(0, dirCap(level));
     for (let i = 0; i < shownDirs.length; i++) {
       const d = shownDirs[i]!;

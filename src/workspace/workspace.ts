@@ -26,7 +26,7 @@ import { isInside, isUnder, normalizeWorkspacePath } from './pathSafety';
 import { isSecretPath, secretExcludedMessage } from './secrets';
 import { hasBinaryExtension, looksBinary } from './binaryDetection';
 import { detectLanguage } from './language';
-import { renderTree } from './tree';
+import { buildDirTree, findDir, renderDir, type DirNode } from './tree';
 import { suggestPaths } from './pathSuggestions';
 import { HitCollector, searchLimits } from './searchResults';
 import { compilePattern, searchText, splitLines } from './jsSearch';
@@ -74,6 +74,15 @@ function resolvedIndexOptions(spec: WorkspaceSpec): IndexOptions {
   };
 }
 
+function isCanonicalPath(p: unknown): boolean {
+  if (typeof p !== 'string' || !p) return false;
+  try {
+    return normalizeWorkspacePath(p) === p;
+  } catch {
+    return false;
+  }
+}
+
 /** Opens a workspace: scans the roots (unless `spec.files` already holds the index). */
 export async function openWorkspace(spec: WorkspaceSpec): Promise<Workspace> {
   const roots = uniqueRoots(spec.roots ?? []);
@@ -81,7 +90,8 @@ export async function openWorkspace(spec: WorkspaceSpec): Promise<Workspace> {
   let files: FileEntry[];
   let stats: IndexStats;
   if (spec.files) {
-    files = spec.files.slice();
+    // An index from elsewhere (a parent run): keep only canonical paths, and the secret rule still holds.
+    files = spec.files.filter((f) => isCanonicalPath(f.path) && (indexOptions.includeSecrets || !isSecretPath(f.path)));
     stats = emptyStats();
   } else {
     ({ files, stats } = await buildFileIndex(roots, indexOptions));
@@ -130,13 +140,23 @@ export class Workspace {
     this.diskFiles = diskFiles;
     this.subset = spec.subsetPaths?.length ? spec.subsetPaths.map((p) => normalizeWorkspacePath(p)) : null;
     const subset = this.subset;
-    this.visible = subset ? diskFiles.filter((f) => subset.some((s) => isUnder(f.path, s))) : diskFiles.slice();
     for (const v of spec.virtualFiles ?? []) {
-      const p = normalizeWorkspacePath(v.path);
-      if (!p) continue;
-      this.virtual.set(p, v.content);
-      const firstLine = v.content.slice(0, 512).split('\n', 1)[0]!;
-      this.visible.push({ path: p, size: Buffer.byteLength(v.content), language: detectLanguage(p, firstLine) });
+      let p: string;
+      try {
+        p = normalizeWorkspacePath(v.path);
+      } catch {
+        continue; // an absolute or escaping virtual path is dropped like any bad path
+      }
+      if (p && typeof v.content === 'string') this.virtual.set(p, v.content);
+    }
+    const virtual = this.virtual;
+    // A virtual file shadows a disk file of the same path.
+    this.visible = diskFiles.filter(
+      (f) => !virtual.has(f.path) && (!subset || subset.some((s) => isUnder(f.path, s))),
+    );
+    for (const [p, content] of virtual) {
+      const firstLine = content.slice(0, 512).split('\n', 1)[0]!;
+      this.visible.push({ path: p, size: Buffer.byteLength(content), language: detectLanguage(p, firstLine) });
     }
     // The scan returns sorted paths; only virtual files (or a spec's list) can break the order.
     if (this.virtual.size || spec.files) this.visible.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -178,21 +198,27 @@ export class Workspace {
       fileCount: this.visible.length,
       totalBytes: this.totalBytes,
       languages,
-      tree: renderTree(this.paths(), '', 2, SUMMARY_TREE_BUDGET),
+      tree: renderDir(this.dirTree(), '', 2, SUMMARY_TREE_BUDGET),
     };
   }
 
   tree(dir?: string, depth?: number): string {
-    const d = normalizeWorkspacePath(dir ?? '');
-    if (d && !this.byPath.has(d) && !this.visible.some((f) => f.path.startsWith(d + '/'))) {
-      throw new WorkspaceError(this.notFoundMessage(d, 'Folder'));
-    }
+    const d = this.normalizeInput(dir ?? '');
     if (d && this.byPath.has(d)) throw new WorkspaceError(`${d} is a file, not a folder: use read("${d}").`);
-    return renderTree(this.paths(), d, depth ?? 2);
+    const node = findDir(this.dirTree(), d);
+    if (!node) throw new WorkspaceError(this.notFoundMessage(d, 'Folder'));
+    return renderDir(node, d, depth ?? 2);
   }
 
+  private dirTreeCache: DirNode | undefined;
+  /** The folder structure, built once (the file list does not change). */
+  private dirTree(): DirNode {
+    return (this.dirTreeCache ??= buildDirTree(this.paths()));
+  }
+
+  private pathsCache: string[] | undefined;
   private paths(): string[] {
-    return this.visible.map((f) => f.path);
+    return (this.pathsCache ??= this.visible.map((f) => f.path));
   }
 
   /** The root a workspace path belongs to, and the path inside that root. */

@@ -132,3 +132,28 @@ test('the index of this repository matches its .gitignore (no node_modules, dist
   assert.ok(!files.some((f) => f.startsWith('node_modules/') || f.startsWith('dist/') || f.startsWith('.git/')));
   assert.equal(ws.files().find((f) => f.path === 'src/workspace/types.ts')!.language, 'typescript');
 });
+
+test('a spec\'s precomputed files are sanitized: escaping paths and secrets are dropped', async (t) => {
+  const root = makeTree({ 'a.ts': 'a' });
+  t.after(() => removeTree(root));
+  const ws = await openWorkspace({
+    roots: [{ name: 'w', path: root }],
+    files: [
+      { path: 'a.ts', size: 1, language: 'typescript' },
+      { path: '../escape.ts', size: 1, language: 'typescript' },
+      { path: '/etc/passwd', size: 1, language: 'plaintext' },
+      { path: './b.ts', size: 1, language: 'typescript' },
+      { path: 'config/.env', size: 1, language: 'plaintext' },
+    ],
+  });
+  assert.deepEqual(ws.files().map((f) => f.path), ['a.ts']);
+});
+
+test('a virtual file shadows the disk file of the same path', async (t) => {
+  const root = makeTree({ 'a.ts': 'disk', 'b.ts': 'b' });
+  t.after(() => removeTree(root));
+  const ws = await openWorkspace({ roots: [{ name: 'w', path: root }], virtualFiles: [{ path: 'a.ts', content: 'memory!' }] });
+  assert.deepEqual(ws.files().map((f) => [f.path, f.size]), [['a.ts', 7], ['b.ts', 1]]);
+  assert.equal((await ws.read('a.ts')).text, 'memory!');
+  assert.deepEqual((await ws.grep('disk|memory')).hits.map((h) => h.text), ['memory!']);
+});
