@@ -1,7 +1,7 @@
 // The trajectory panel driven like a user in the real workbench (playwright-core, Chromium, code-server):
 // ask from the palette -> "RLM: Show Trajectory" -> the tree fills -> click a grep-hit node and a citation ->
 // the editor shows that file at that line (active tab + status bar "Ln N"); open a trajectory whose texts are XSS
-// payloads -> they render as text; screenshots of the panel in the dark and the light theme.
+// payloads -> they render as text; screenshots of the panel in the light and the dark theme.
 // Called by test/vscode/run.mjs after the other UI steps: runTrajectoryUiTests({browser, baseUrl, workspace, question, screenshots, log}).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,13 +10,24 @@ import { join } from 'node:path';
 const STEP_TIMEOUT = 60_000;
 const RUN_TIMEOUT = 180_000;
 
-async function runPaletteCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input').first();
-  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  await page.keyboard.type(title);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: STEP_TIMEOUT });
-  await page.keyboard.press('Enter');
+/** F1, type the command, Enter. Retries while the window is still loading its extensions' commands. */
+async function runPaletteCommand(page, title, timeoutMs = STEP_TIMEOUT) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await page.keyboard.type(title);
+    try {
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 5000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw error;
+      await page.waitForTimeout(1000);
+    }
+  }
 }
 
 /** Webviews are nested iframes: the frame whose document matches `selector` (and passes `accept`). */
@@ -90,7 +101,8 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
     await page.locator('.statusbar').waitFor({ timeout: STEP_TIMEOUT });
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
-    await runPaletteCommand(page, 'RLM: Ask about workspace');
+    // A fresh window registers extension commands a little after the workbench shows.
+    await runPaletteCommand(page, 'RLM: Ask about workspace', 120_000);
     await page.keyboard.type(question);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: question }).first().waitFor({ timeout: STEP_TIMEOUT });
     await page.keyboard.press('Enter');
@@ -99,7 +111,6 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     tree = await findFrame(page, '#tree .row[data-kind="evidence"]', RUN_TIMEOUT, async (f) => (await f.$('#answer a.citation')) !== null && (await f.$('#tree')) !== null);
     const header = await tree.locator('#header').innerText();
     if (!header.includes(question)) throw new Error(`header without the question: ${header}`);
-    await page.screenshot({ path: join(screenshots, 'trajectory-dark.png') });
   });
 
   await step('trajectory: clicking a grep-hit node opens src/greeting.ts at line 7', async () => {
@@ -156,15 +167,18 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     await page.screenshot({ path: join(screenshots, 'trajectory-xss.png') });
   });
 
-  await step('trajectory: screenshot in the light theme', async () => {
+  await step('trajectory: screenshots in the light and the dark theme', async () => {
     if (!filled) throw new Error('skipped: no trajectory');
     await runPaletteCommand(page, 'RLM: Show Trajectory');
     await findFrame(page, '#tree .row[data-kind="evidence"]', STEP_TIMEOUT);
-    await setColorTheme(page, 'Light Modern');
-    const light = await page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs') ?? false);
-    await page.screenshot({ path: join(screenshots, 'trajectory-light.png') });
-    await setColorTheme(page, 'Dark Modern');
-    if (!light) throw new Error('the workbench did not switch to a light theme');
+    const isLight = () => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs') ?? false);
+    const startedLight = await isLight();
+    await page.screenshot({ path: join(screenshots, `trajectory-${startedLight ? 'light' : 'dark'}.png`) });
+    await setColorTheme(page, startedLight ? 'Dark Modern' : 'Light Modern');
+    const switched = (await isLight()) !== startedLight;
+    await page.screenshot({ path: join(screenshots, `trajectory-${startedLight ? 'dark' : 'light'}.png`) });
+    await setColorTheme(page, startedLight ? 'Light Modern' : 'Dark Modern');
+    if (!switched) throw new Error('the color theme did not change');
   });
 
   await context.close();
