@@ -477,12 +477,18 @@ function onMessage(msg: HostToWorker): void {
   switch (msg.type) {
     case 'exec': {
       const block = new Block(msg.blockId);
+      pendingBlocks.set(msg.blockId, block);
       queue = queue.then(async () => {
-        const outcome = await runBlock(block, msg.code);
+        let outcome: BlockOutcome;
+        try {
+          outcome = await runBlock(block, msg.code);
+        } catch (e) {
+          outcome = { stdout: block.stdout, droppedChars: block.droppedChars, error: `Error: the sandbox failed: ${errorText(e)}`, timedOut: false, cancelled: false, fatal: 'crash' };
+        } finally {
+          pendingBlocks.delete(msg.blockId);
+        }
         post({ type: 'blockDone', blockId: msg.blockId, outcome });
       });
-      pendingBlocks.set(msg.blockId, block);
-      queue.finally(() => pendingBlocks.delete(msg.blockId));
       return;
     }
     case 'hostResult':
