@@ -328,6 +328,21 @@ test('definitions(): every definition of a name, and the Container.name form', a
   assert.deepEqual((await ws.definitions('add')).map((d) => `${d.path} ${d.container}`).sort(), ['Router.php Router', 'cart.rb Cart']);
   assert.deepEqual(await ws.definitions('NoSuchSymbolAnywhere'), []);
   await assert.rejects(ws.definitions(''), WorkspaceError);
+  // A dotted name that is a whole name (C# namespace) is found too.
+  assert.deepEqual((await ws.definitions('Bank.Accounts')).map((d) => `${d.kind} ${d.path}`), ['namespace Accounts.cs']);
+});
+
+test('definitions() on a big repo before any index: only files where grep finds the word are parsed', async () => {
+  const ws = await openFixtures();
+  const full = await ws.definitions('Get');
+  const grepFirst = createCodeIntelligence(ws, { grepFirstAboveFiles: 0 });
+  const before = parseStats.files;
+  assert.deepEqual(await grepFirst.definitions('Get'), full);
+  const filesWithWord = new Set((await ws.grep('Get', { word: true, fixed: true })).hits.map((h) => h.path)).size;
+  assert.equal(parseStats.files - before, filesWithWord);
+  assert.ok(filesWithWord < ws.files().length);
+  assert.deepEqual(await grepFirst.definitions('Matrix.at'), await ws.definitions('Matrix.at'));
+  assert.equal((await grepFirst.definitions('Matrix.at')).length, 2);
 });
 
 test('symbols(): exact, then prefix, then substring, then camel-case initials; capped; kind filter', async () => {

@@ -26,6 +26,11 @@ export interface CodeIntelligenceOptions {
   cacheKey: string;
   /** How often (ms) the symbol index re-checks files for changes (default 2000). */
   revalidateMs?: number;
+  /**
+   * Above this many code files, definitions() before the first full index build looks only in the files where
+   * grep finds the name as a word (default 3000): a first question on a huge repo does not wait for every parse.
+   */
+  grepFirstAboveFiles?: number;
 }
 
 export interface IndexProgress {
@@ -85,11 +90,50 @@ export class CodeIntelligence {
   async definitions(name: string): Promise<Definition[]> {
     if (typeof name !== 'string' || !name.trim()) throw new WorkspaceError('definitions(name) needs a symbol name.');
     const query = splitQualifiedName(name);
+    // Dotted names can also be whole names (C# `namespace Bank.Accounts`, PHP `App\\Http`).
+    const whole = name.trim();
+    if (!this.lastProgress) {
+      const codeFiles = this.host.files().filter((f) => codeLanguageOf(f.path)).length;
+      if (codeFiles > (this.options.grepFirstAboveFiles ?? 3000)) {
+        const found = await this.definitionsInGrepHits(query, whole);
+        if (found) return found;
+      }
+    }
     const out: Definition[] = [];
     for (const [path, symbols] of await this.currentOutlines()) {
-      for (const s of symbols) if (matchesDefinition(s, query)) out.push(toDefinition(path, s));
+      for (const s of symbols) if (s.name === whole || matchesDefinition(s, query)) out.push(toDefinition(path, s));
     }
     return out;
+  }
+
+  /**
+   * A definition's name stands as a word in its file, so only files where grep finds it need an outline.
+   * Null when grep stopped at its cap (some files unseen): the caller uses the full index instead.
+   */
+  private async definitionsInGrepHits(query: { container?: string; member: string }, whole: string): Promise<Definition[] | null> {
+    const token = query.member.replace(/^[~#]/, '');
+    if (!token) return null;
+    const grep = await this.host.grep(token, { fixed: true, word: true, maxResults: 2000, glob: codeExtensions().map((e) => `*.${e}`) });
+    if (grep.truncated || grep.total > grep.hits.length) return null;
+    const out: Definition[] = [];
+    const paths = [...new Set(grep.hits.map((h) => h.path))].filter((p) => codeLanguageOf(p));
+    let lastYield = Date.now();
+    for (const path of paths) {
+      let symbols: OutlineSymbol[];
+      try {
+        symbols = await this.outlineWithStamp(path, await this.host.stat(path));
+      } catch {
+        continue;
+      }
+      for (const s of symbols) if (s.name === whole || matchesDefinition(s, query)) out.push(toDefinition(path, s));
+      if (Date.now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = Date.now();
+      }
+    }
+    // Index order, like the full-index path.
+    const order = new Map(this.host.files().map((f, i) => [f.path, i]));
+    return out.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0) || a.line - b.line);
   }
 
   /** Definitions whose names match `query` exactly, by prefix, as a substring or by camel-case initials, best first. */
