@@ -32,10 +32,19 @@ export interface IndexStats {
   symlinksOutside: number;
   symlinkLoops: number;
   unreadable: number;
+  /**
+   * Workspace paths of the links left out (leading outside, or looping), at most MAX_SKIPPED_LINKS: grep
+   * tells ripgrep (which follows links) not to enter them.
+   */
+  skippedLinks: string[];
 }
 
+export const MAX_SKIPPED_LINKS = 500;
+
 export function emptyStats(): IndexStats {
-  return { ignored: 0, secrets: 0, binary: 0, tooLarge: 0, symlinksOutside: 0, symlinkLoops: 0, unreadable: 0 };
+  return {
+    ignored: 0, secrets: 0, binary: 0, tooLarge: 0, symlinksOutside: 0, symlinkLoops: 0, unreadable: 0, skippedLinks: [],
+  };
 }
 
 /** Everything the walk of one root needs to know about its rules. */
@@ -205,6 +214,7 @@ export async function indexRoot(
         }
         if (!isInside(rootReal, target)) {
           stats.symlinksOutside++;
+          if (stats.skippedLinks.length < MAX_SKIPPED_LINKS) stats.skippedLinks.push(prefix + rel);
           continue;
         }
         isDir = targetStat.isDirectory();
@@ -220,6 +230,7 @@ export async function indexRoot(
           stack.push({ ...job, abs, rel, real: `${job.real}${path.sep}${name}`, chain });
         } else if (wouldLoop(job, target)) {
           stats.symlinkLoops++;
+          if (stats.skippedLinks.length < MAX_SKIPPED_LINKS) stats.skippedLinks.push(prefix + rel);
         } else {
           stack.push({
             abs,

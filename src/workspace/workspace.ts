@@ -374,7 +374,7 @@ export class Workspace {
         stoppedEarly = await runRipgrep({
           rgPath: this.rgPath,
           cwd: info.abs,
-          flags: this.rgFlags(opts, limits),
+          flags: [...this.rgFlags(opts, limits), ...this.skippedLinkGlobs(info)],
           pattern,
           paths: rgPaths,
           accept: (rgPath) => {
@@ -436,6 +436,17 @@ export class Workspace {
     // Paths that no longer exist on disk would make rg complain; keep the ones that do.
     const existing = mine.filter((m) => fs.existsSync(path.join(info.abs, m)));
     return existing.length ? existing : null;
+  }
+
+  /** Anchored globs for the links the scan refused (outside the root, loops), so rg --follow skips them too. */
+  private skippedLinkGlobs(info: RootInfo): string[] {
+    const out: string[] = [];
+    for (const link of this.indexStats.skippedLinks) {
+      if (info.prefix && !link.startsWith(info.prefix)) continue;
+      const rel = link.slice(info.prefix.length).replace(/[\\*?[\]{}!]/g, (c) => `\\${c}`);
+      out.push('--glob', `!/${rel}`);
+    }
+    return out;
   }
 
   private rgFlags(opts: GrepOptions, limits: { before: number; after: number }): string[] {

@@ -80,3 +80,31 @@ test('multi-root paths must start with a root name', async (t) => {
   await assert.rejects(ws.read('c/z.ts'), /root name.*\(a, b\)/);
   assert.equal(ws.resolvePath('a/x.ts'), path.join(a, 'x.ts'));
 });
+
+test('ripgrep is told to skip the links the scan refused (it would otherwise follow them out)', async (t) => {
+  const { runRipgrep, findRipgrep } = await import('../../src/workspace/ripgrep');
+  const { HitCollector } = await import('../../src/workspace/searchResults');
+  const outside = makeTree({ 'big/far.ts': 'needle far away\n' });
+  const root = makeTree({ 'in.ts': 'needle here\n' });
+  t.after(() => { removeTree(root); removeTree(outside); });
+  fs.symlinkSync(path.join(outside, 'big'), path.join(root, 'out[1]'));
+  fs.symlinkSync(root, path.join(root, 'loop'));
+  const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
+  assert.deepEqual(ws.indexStats.skippedLinks.sort(), ['loop', 'out[1]']);
+  const globs = (ws as unknown as { skippedLinkGlobs(i: unknown): string[] }).skippedLinkGlobs({ prefix: '' });
+  const seen: string[] = [];
+  for (const extra of [[], globs]) {
+    seen.length = 0;
+    await runRipgrep({
+      rgPath: findRipgrep()!,
+      cwd: root,
+      flags: ['--json', '--follow', '--no-config', ...extra],
+      pattern: 'needle',
+      paths: ['.'],
+      accept: (p) => (seen.push(p), null),
+      collector: new HitCollector({ maxResults: 10, before: 0, after: 0 }),
+    });
+    if (!extra.length) assert.ok(seen.includes('out[1]/far.ts'), 'without the globs rg goes out');
+  }
+  assert.deepEqual(seen, ['in.ts']);
+});
