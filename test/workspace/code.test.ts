@@ -477,6 +477,17 @@ test('symbol index: disk cache makes a second process parse nothing; a changed f
     assert.ok(secondIntel.cacheInfo().file!.startsWith(path.join(cacheDir, 'symbols')));
     assert.ok(!secondIntel.cacheInfo().file!.startsWith(root), 'the cache lives outside the workspace');
 
+    // And a real second process (a second CLI run) over the unchanged repo: nothing parsed either.
+    const script = `
+      const { openWorkspace } = require(${JSON.stringify(path.join(REPO_ROOT, 'src/workspace/workspace.ts'))});
+      const { parseStats } = require(${JSON.stringify(path.join(REPO_ROOT, 'src/workspace/code/outline.ts'))});
+      openWorkspace({ roots: [{ name: 'w', path: process.argv[1] }], options: { cacheDir: process.argv[2] } })
+        .then((ws) => ws.definitions('ring_push'))
+        .then((defs) => console.log(JSON.stringify({ defs: defs.length, parsed: parseStats.files })));`;
+    const child = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script, root, cacheDir], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), { defs: 1, parsed: 0 });
+
     // Change one file (different size): only that file is parsed again, and its new symbol is found.
     fs.appendFileSync(path.join(root, 'inventory.go'), '\nfunc Restock(w *Warehouse) {}\n');
     before = parseStats.files;
