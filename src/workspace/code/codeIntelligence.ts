@@ -6,7 +6,7 @@ import { codeExtensions, codeLanguageOf } from './languages';
 import { outlineSource, parse, UnsupportedLanguageError } from './outline';
 import { OutlineCache, type FileStamp } from './outlineCache';
 import { isCodeReference } from './referenceFilter';
-import { matchesDefinition, rankSymbols, splitQualifiedName } from './symbolMatch';
+import { compareScored, matchesDefinition, splitQualifiedName, symbolScorer } from './symbolMatch';
 import type { Definition, OutlineSymbol, ReferenceHit, ReferenceOptions, ReferenceResult, SymbolSearchOptions } from './types';
 
 /** What code intelligence needs from a workspace. Paths are workspace-relative with '/'. */
@@ -141,11 +141,17 @@ export class CodeIntelligence {
     if (typeof query !== 'string' || !query.trim()) throw new WorkspaceError('symbols(query) needs a non-empty query.');
     const max = clampInt(opts.maxResults, 50, 500);
     const kinds = opts.kind === undefined ? null : new Set(Array.isArray(opts.kind) ? opts.kind : [opts.kind]);
-    const all: Definition[] = [];
+    const score = symbolScorer(query.trim());
+    // Only matches become objects: a big repo has a million symbols.
+    const scored: { d: Definition; score: number }[] = [];
     for (const [path, symbols] of await this.currentOutlines()) {
-      for (const s of symbols) if (!kinds || kinds.has(s.kind)) all.push(toDefinition(path, s));
+      for (const s of symbols) {
+        if (kinds && !kinds.has(s.kind)) continue;
+        const value = score(s);
+        if (value) scored.push({ d: toDefinition(path, s), score: value });
+      }
     }
-    return rankSymbols(all, query.trim(), max);
+    return scored.sort(compareScored).slice(0, max).map((x) => x.d);
   }
 
   /** Lines where `name` occurs as an identifier in code (comments and strings skipped). */

@@ -47,19 +47,19 @@ const KIND_WEIGHT: Record<SymbolKind, number> = {
   impl: 4, macro: 4, constant: 3, variable: 2,
 };
 
-export function rankSymbols(candidates: Definition[], query: string, max: number): Definition[] {
+/** A scorer for one query (`name` or `Container.name`): 0 = no match, higher = better. */
+export function symbolScorer(query: string): (s: { name: string; container?: string; kind: SymbolKind }) => number {
   const { container, member } = splitQualifiedName(query);
-  const scored: { d: Definition; score: number }[] = [];
-  for (const d of candidates) {
-    let score = matchScore(d.name, member);
-    if (!score) continue;
-    if (container !== undefined) {
-      const c = d.container ? matchScore(d.container, container) : 0;
-      if (!c) continue;
-      score += c / 10;
-    }
-    scored.push({ d, score: score + KIND_WEIGHT[d.kind] });
-  }
-  scored.sort((a, b) => b.score - a.score || a.d.name.length - b.d.name.length || (a.d.path < b.d.path ? -1 : a.d.path > b.d.path ? 1 : a.d.line - b.d.line));
-  return scored.slice(0, max).map((s) => s.d);
+  return (s) => {
+    const score = matchScore(s.name, member);
+    if (!score) return 0;
+    if (container === undefined) return score + KIND_WEIGHT[s.kind];
+    const c = s.container ? matchScore(s.container, container) : 0;
+    return c ? score + c / 10 + KIND_WEIGHT[s.kind] : 0;
+  };
+}
+
+/** Best first; ties go to shorter names, then path and line order. */
+export function compareScored(a: { d: Definition; score: number }, b: { d: Definition; score: number }): number {
+  return b.score - a.score || a.d.name.length - b.d.name.length || (a.d.path < b.d.path ? -1 : a.d.path > b.d.path ? 1 : a.d.line - b.d.line);
 }
