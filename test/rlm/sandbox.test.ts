@@ -120,6 +120,8 @@ describe('the sandbox API and notebook semantics', () => {
     assert.equal(evidence[0].query, 'needle');
     const opts = await sb.exec('const h = await context.grep("ADD", {ignoreCase: true, glob: "*.js", word: true}); print(h.map(x => x.path + ":" + x.line).join(" "))');
     assert.equal(opts.stdout, 'src/math.js:1 src/math.js:6\n');
+    const regex = await sb.exec('print((await context.grep(/HELLO\\s+WORLD/i)).map(x => x.path + ":" + x.line).join(" "))');
+    assert.equal(regex.stdout, 'README.md:2\n');
   });
 
   test('code intelligence is forwarded to the workspace, with evidence; references print like grep', async () => {

@@ -190,12 +190,17 @@ export const PRELUDE_SOURCE = String.raw`
     },
     grep: function grep(pattern, opts) {
       var sig = 'context.grep(pattern, {glob, ignoreCase, fixed, maxResults, before, after, paths, word}?)';
-      if (pattern instanceof RegExp) pattern = pattern.source;
+      var regexIgnoresCase = false;
+      if (pattern instanceof RegExp) {
+        regexIgnoresCase = pattern.flags.indexOf('i') >= 0;
+        pattern = pattern.source;
+      }
       checkString(sig, 'pattern', pattern);
       var o = checkOptions(sig, opts, {
         glob: 'string|string[]', ignoreCase: 'boolean', fixed: 'boolean', maxResults: 'integer',
         before: 'integer', after: 'integer', paths: 'string[]', word: 'boolean',
       });
+      if (regexIgnoresCase && o.ignoreCase === undefined) o.ignoreCase = true;
       return callAsync('context.grep', [pattern, o]).then(hitList);
     },
   };
