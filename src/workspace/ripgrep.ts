@@ -89,6 +89,8 @@ export interface RgSearch {
   accept: (rgPath: string) => string | null;
   collector: HitCollector;
   signal?: AbortSignal;
+  /** Date.now() after which rg is stopped (its results so far are kept). */
+  deadline?: number;
 }
 
 /** Text of an rg JSON "data" field ({text} or base64 {bytes}). */
@@ -102,7 +104,7 @@ const MATCH_PREFIX = '{"type":"match"';
 const CONTEXT_PREFIX = '{"type":"context"';
 const BEGIN_PREFIX = '{"type":"begin"';
 
-/** Runs rg once. Resolves `true` when it stopped early because the collector was full. */
+/** Runs rg once. Resolves `true` when it stopped early: the collector was full, or the deadline passed. */
 export function runRipgrep(s: RgSearch): Promise<boolean> {
   return new Promise<boolean>((resolve, reject) => {
     const child = spawn(s.rgPath, [...s.flags, '--', s.pattern, ...s.paths], {
@@ -125,11 +127,19 @@ export function runRipgrep(s: RgSearch): Promise<boolean> {
       finish(new WorkspaceError('Search cancelled.'));
     };
     s.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer =
+      s.deadline !== undefined
+        ? setTimeout(() => {
+            stoppedEarly = true;
+            stop();
+          }, Math.max(0, s.deadline - Date.now()))
+        : undefined;
 
     const finish = (err: Error | null): void => {
       if (settled) return;
       settled = true;
       s.signal?.removeEventListener('abort', onAbort);
+      if (timer) clearTimeout(timer);
       if (err) reject(err);
       else resolve(stoppedEarly);
     };

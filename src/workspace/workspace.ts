@@ -38,6 +38,8 @@ import type { Definition, OutlineSymbol, ReferenceOptions, ReferenceResult, Symb
 
 /** A read without a range returns at most this much; larger files need {start, end}. */
 export const MAX_WHOLE_READ_BYTES = 1024 * 1024;
+/** A search that runs longer is stopped; what it found so far is returned, marked incomplete. */
+export const DEFAULT_GREP_TIMEOUT_MS = 30_000;
 /** The tree inside summary() stays this small so the root prompt does not grow with the workspace. */
 const SUMMARY_TREE_BUDGET = 3000;
 
@@ -127,6 +129,8 @@ export class Workspace {
   private readonly virtual = new Map<string, string>();
   private readonly subset: string[] | null;
   private rgPath: string | null;
+  /** Host calls need their own time limit: the sandbox's interrupt cannot cut a search short. */
+  grepTimeoutMs = DEFAULT_GREP_TIMEOUT_MS;
 
   constructor(
     readonly spec: WorkspaceSpec,
@@ -366,6 +370,7 @@ export class Workspace {
     let compiled: ReturnType<typeof compilePattern> | null = null;
     const jsPattern = (): ReturnType<typeof compilePattern> => (compiled ??= compilePattern(pattern, opts));
     let stoppedEarly = false;
+    const deadline = Date.now() + this.grepTimeoutMs;
 
     if (this.rgPath) {
       for (const info of this.roots) {
@@ -382,6 +387,7 @@ export class Workspace {
             return allowed(ws) && !this.virtual.has(ws) ? ws : null;
           },
           collector,
+          deadline,
         });
         if (stoppedEarly) break;
       }
@@ -389,6 +395,10 @@ export class Workspace {
       const pat = jsPattern();
       for (const f of this.visible) {
         if (this.virtual.has(f.path) || !allowed(f.path)) continue;
+        if (Date.now() >= deadline) {
+          stoppedEarly = true;
+          break;
+        }
         let buf: Buffer;
         try {
           buf = await fs.promises.readFile(this.resolvePath(f.path));
@@ -411,7 +421,13 @@ export class Workspace {
         }
       }
     }
-    return collector.result(stoppedEarly);
+    const result = collector.result(stoppedEarly);
+    if (stoppedEarly && !collector.full && result.hits.length === 0) {
+      throw new WorkspaceError(
+        `grep("${pattern}") found nothing within ${Math.round(this.grepTimeoutMs / 1000)} s and was stopped: narrow it with paths or glob.`,
+      );
+    }
+    return result;
   }
 
   /** A `paths` entry must name an indexed file or a folder holding some. */

@@ -203,3 +203,18 @@ test('findRipgrepUnder finds a ripgrep in a VS Code-like appRoot layout', async 
   const ws = await openWorkspace({ roots: [{ name: 'w', path: root }], options: { rgPath: findRipgrepUnder(root)! } });
   assert.ok(ws.usesRipgrep);
 });
+
+test('a search past its time limit stops: partial hits marked incomplete, or an error when nothing was found', async (t) => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 300; i++) files[`f${i}.txt`] = `match ${i}\n`;
+  const root = makeTree(files);
+  t.after(() => removeTree(root));
+  for (const ws of await both(root)) {
+    ws.grepTimeoutMs = 0;
+    await assert.rejects(ws.grep('no such text anywhere'), /found nothing within 0 s and was stopped/);
+    ws.grepTimeoutMs = 60_000;
+    const res = await ws.grep('match');
+    assert.equal(res.total, 300);
+    assert.ok(!res.totalIsLowerBound);
+  }
+});
