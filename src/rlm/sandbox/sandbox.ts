@@ -91,7 +91,9 @@ class WorkerHandle {
       stdout: false,
       stderr: false,
     });
+    // Idle sandboxes must not keep the process alive; whoever awaits the worker holds it (hold/release).
     this.worker.unref();
+    this.hold();
     this.ready = new Promise<WorkspaceSpec | undefined>((resolve, reject) => {
       this.worker.on('message', (msg: WorkerToHost) => {
         if (msg.type === 'ready') resolve(msg.restartSpec);
@@ -110,7 +112,21 @@ class WorkerHandle {
         this.failEverything();
       });
     });
-    this.ready.catch(() => undefined);
+    this.ready.then(
+      () => this.release(),
+      () => this.release(),
+    );
+  }
+
+  private holds = 0;
+
+  /** Keeps the process alive while something awaits this worker. */
+  hold(): void {
+    if (this.holds++ === 0) this.worker.ref();
+  }
+
+  release(): void {
+    if (this.holds > 0 && --this.holds === 0) this.worker.unref();
   }
 
   send(msg: HostToWorker): void {
@@ -118,12 +134,14 @@ class WorkerHandle {
   }
 
   summary(): Promise<WorkspaceSummary> {
-    return new Promise((resolve, reject) => {
+    const answer = new Promise<WorkspaceSummary>((resolve, reject) => {
       if (!this.alive) return reject(new Error('the sandbox worker is not running'));
       const requestId = this.nextRequestId++;
       this.summaries.set(requestId, { resolve, reject });
       this.send({ type: 'summary', requestId });
     });
+    this.hold();
+    return answer.finally(() => this.release());
   }
 
   /** Asks the running block to stop: the interrupt handler reads the control word, a waiting block the message. */
@@ -315,6 +333,7 @@ class WorkerSandbox implements Sandbox {
       const finish: RunningBlock['finish'] = (o) => {
         if (settled) return;
         settled = true;
+        handle.release();
         clearTimeout(watchdog);
         clearTimeout(cancelTimer);
         signal?.removeEventListener('abort', onAbort);
@@ -333,6 +352,7 @@ class WorkerSandbox implements Sandbox {
         handle.cancel(blockId);
         cancelTimer = setTimeout(() => finish({ failure: 'cancelled', cancelled: true }), CANCEL_GRACE_MS);
       };
+      handle.hold();
       handle.block = { id: blockId, clock, finish };
       signal?.addEventListener('abort', onAbort, { once: true });
       check();
