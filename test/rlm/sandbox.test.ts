@@ -521,6 +521,27 @@ describe('the built bundle (dist/sandboxWorker.js)', () => {
     assert.ok(existsSync(join(repoRoot, 'dist', 'emscripten-module.wasm')));
   });
 
+  test('the bundled worker loads the engine from dist/emscripten-module.wasm on its own (plain node, no tsx)', () => {
+    // Drives the worker over its protocol without a compiled module in workerData, as a bundled host would
+    // if compiling in the host failed; plain node, so nothing can come from TypeScript sources.
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const w = new Worker(${JSON.stringify(bundle)}, { workerData: {
+        workspace: { roots: [{ name: 'demo', path: ${JSON.stringify(dir)} }] },
+        limits: { blockTimeoutMs: 10000, memoryLimitMb: 64, maxStackBytes: 262144, maxCapturedOutputChars: 10000 },
+        hostFunctionNames: [], untimedHostFunctions: [], control: new SharedArrayBuffer(4) } });
+      w.on('message', (m) => {
+        if (m.type === 'ready') w.postMessage({ type: 'exec', blockId: 1, code: 'const t = await context.read("README.md"); print(t.includes("hello world"))' });
+        if (m.type === 'initError') { console.log('initError', m.error); process.exit(1); }
+        if (m.type === 'blockDone') { console.log(JSON.stringify(m.outcome)); w.terminate(); }
+      });`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: tmpdir(), timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    const outcome = JSON.parse(run.stdout.trim().split('\n').pop()!) as { stdout: string; error?: string };
+    assert.equal(outcome.error, undefined);
+    assert.equal(outcome.stdout, 'true\n');
+  });
+
   test('runs blocks, host calls, workspace reads and a memory restart', async () => {
     const saved = process.env[SANDBOX_WORKER_ENV];
     process.env[SANDBOX_WORKER_ENV] = bundle;
