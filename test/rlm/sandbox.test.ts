@@ -122,6 +122,8 @@ describe('the sandbox API and notebook semantics', () => {
     assert.equal(opts.stdout, 'src/math.js:1 src/math.js:6\n');
     const regex = await sb.exec('print((await context.grep(/HELLO\\s+WORLD/i)).map(x => x.path + ":" + x.line).join(" "))');
     assert.equal(regex.stdout, 'README.md:2\n');
+    const onePath = await sb.exec('print((await context.grep("add", {paths: "README.md"})).map(x => x.path + ":" + x.line).join(" "))');
+    assert.equal(onePath.stdout, 'README.md:3\n');
   });
 
   test('code intelligence is forwarded to the workspace, with evidence; references print like grep', async () => {

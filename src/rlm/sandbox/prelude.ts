@@ -198,8 +198,9 @@ export const PRELUDE_SOURCE = String.raw`
       checkString(sig, 'pattern', pattern);
       var o = checkOptions(sig, opts, {
         glob: 'string|string[]', ignoreCase: 'boolean', fixed: 'boolean', maxResults: 'integer',
-        before: 'integer', after: 'integer', paths: 'string[]', word: 'boolean',
+        before: 'integer', after: 'integer', paths: 'string|string[]', word: 'boolean',
       });
+      if (typeof o.paths === 'string') o.paths = [o.paths];
       if (regexIgnoresCase && o.ignoreCase === undefined) o.ignoreCase = true;
       return callAsync('context.grep', [pattern, o]).then(hitList);
     },
@@ -234,7 +235,8 @@ export const PRELUDE_SOURCE = String.raw`
   function rlm_query(prompt, opts) {
     var sig = 'rlm_query(prompt, {paths, text}?)';
     checkString(sig, 'prompt', prompt);
-    var o = checkOptions(sig, opts, { paths: 'string[]', text: 'string' });
+    var o = checkOptions(sig, opts, { paths: 'string|string[]', text: 'string' });
+    if (typeof o.paths === 'string') o.paths = [o.paths];
     return callAsync('host.rlm_query', o.paths === undefined && o.text === undefined ? [prompt] : [prompt, o]);
   }
 
