@@ -1,10 +1,12 @@
 // Code intelligence benchmarks (numbers and ratios only: the machine is shared and noisy).
-//   node --import tsx bench/codeintel.bench.ts [DIR]        (BENCH_ONLY=outline|rss runs one part)
+//   node --import tsx bench/codeintel.bench.ts [DIR]        (BENCH_ONLY=outline|index|rss runs one part)
 // DIR defaults to the tree made by bench/setup-tree.mjs (~/.cache/rlm-bench/tree/node_modules) when it
 // exists, else this repository's node_modules.
 //  1. outline throughput on 1,000 TypeScript files: cold (empty cache), warm in memory, warm from the disk
 //     cache in a fresh instance (a second CLI run) — MB/s and the number of files parsed; parse-only for scale.
 //  2. peak RSS of a child process doing: file listing + 100 greps + 50 reads + 200 outlines   target < 400 MB
+//  3. symbol index over a real library (DIR/three, or BENCH_INDEX_DIR): cold build, then a new instance from
+//     the disk cache (parse count 0), and query latencies for definitions/symbols/references.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -125,12 +127,51 @@ function peakRss(dir: string): void {
   console.log(`   peak RSS ${r.peakMb!.toFixed(0)} MB (target < ${RSS_TARGET_MB} MB: ${r.peakMb! < RSS_TARGET_MB ? 'met' : 'NOT met'}; ratio ${(r.peakMb! / RSS_TARGET_MB).toFixed(2)})`);
 }
 
+async function symbolIndex(dir: string): Promise<void> {
+  const indexDir = path.resolve(process.env.BENCH_INDEX_DIR ?? path.join(dir, 'three'));
+  if (!fs.existsSync(indexDir)) return console.log(`3. symbol index: ${indexDir} not found, skipped`);
+  const ws = await openDir(indexDir);
+  const code = ws.files().filter((f) => codeLanguageOf(f.path));
+  const bytes = code.reduce((n, f) => n + f.size, 0);
+  console.log(`3. symbol index: ${indexDir}: ${code.length} code files, ${mb(bytes).toFixed(1)} MB`);
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-codeintel-bench-'));
+  try {
+    const heapBefore = process.memoryUsage().heapUsed;
+    let t0 = performance.now();
+    const cold = createCodeIntelligence(ws, { cacheDir });
+    const progress = await cold.updateIndex(true);
+    const coldMs = performance.now() - t0;
+    const heapMb = mb(process.memoryUsage().heapUsed - heapBefore);
+    console.log(`   cold build ${coldMs.toFixed(0)} ms (${rate(bytes, coldMs)}), parsed ${progress.parsed}, failed ${progress.failed}, heap +${heapMb.toFixed(0)} MB (symbol lists only)`);
+    t0 = performance.now();
+    const before = parseStats.files;
+    const warm = createCodeIntelligence(await openDir(indexDir), { cacheDir });
+    const warmProgress = await warm.updateIndex(true);
+    const warmMs = performance.now() - t0;
+    console.log(`   from disk cache (new instance) ${warmMs.toFixed(0)} ms, parsed ${parseStats.files - before} (${warmProgress.parsed}); cold / warm ${(coldMs / warmMs).toFixed(0)}x`);
+    const time = async (label: string, f: () => Promise<unknown>) => {
+      const start = performance.now();
+      const r = await f();
+      const n = Array.isArray(r) ? r.length : (r as { total: number }).total;
+      console.log(`   ${label.padEnd(34)} ${(performance.now() - start).toFixed(0).padStart(5)} ms  ${n} results`);
+    };
+    await time("definitions('Vector3')", () => warm.definitions('Vector3'));
+    await time("definitions('Vector3.add')", () => warm.definitions('Vector3.add'));
+    await time("symbols('mat')", () => warm.symbols('mat'));
+    await time("references('Quaternion')", () => warm.references('Quaternion'));
+    console.log('');
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--rss-child') return rssWorkload(process.argv[3]!);
   const dir = path.resolve(process.argv[2] ?? defaultDir());
   console.log(`code intelligence bench: ${dir}\n`);
-  const only = process.env.BENCH_ONLY; // 'outline' or 'rss'
+  const only = process.env.BENCH_ONLY; // 'outline', 'index' or 'rss'
   if (!only || only === 'outline') await outlineThroughput(dir);
+  if (!only || only === 'index') await symbolIndex(dir);
   if (!only || only === 'rss') peakRss(dir);
 }
 

@@ -108,6 +108,7 @@ function walkSubtree(root: Node, rootCtx: WalkContext, rules: LanguageRules, out
         const handler = rules.handlers.get(type);
         const found = handler ? handler(cursor.currentNode, ctx) : null;
         if (found) childCtx = emit(found, cursor.currentNode, ctx, rules, out);
+        else if (ctx.scope === 'function' && isExpression(type)) childCtx = null;
         else if (rules.functionLike.has(type)) childCtx = { ...ctx, scope: 'function' };
         else if (!isOpaque(type)) childCtx = ctx;
       }
@@ -134,6 +135,16 @@ function isOpaque(type: string): boolean {
   let opaque = opaqueCache.get(type);
   if (opaque === undefined) opaqueCache.set(type, (opaque = OPAQUE.test(type)));
   return opaque;
+}
+
+// Inside function bodies only statement-level definitions count (nested functions, local classes); the
+// expressions there (calls, callbacks, literals) are most of a program's nodes and are stepped over.
+const EXPRESSION = /expression|argument|^call$|^binary$|^unary$|^assignment$|^augmented_assignment$|^(object|array|dictionary|list|tuple|set|pair|hash)$|^jsx_|initializer|^lambda$|^arrow_function$|^function$|^func_literal$|^closure|^do_block$|^anonymous_function/;
+const expressionCache = new Map<string, boolean>();
+function isExpression(type: string): boolean {
+  let expression = expressionCache.get(type);
+  if (expression === undefined) expressionCache.set(type, (expression = EXPRESSION.test(type)));
+  return expression;
 }
 
 /** Records found definitions; returns the context for the current node's children, or null to skip them. */
