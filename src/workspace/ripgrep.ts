@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceError } from './types';
 import type { HitCollector } from './searchResults';
+import { LineSplitter } from './jsonLines';
 
 let cachedRgPath: string | null | undefined;
 
@@ -93,16 +94,29 @@ export interface RgSearch {
   deadline?: number;
 }
 
+interface RgText {
+  text?: string;
+  bytes?: string;
+}
+
+interface RgData {
+  path?: RgText;
+  lines?: RgText;
+  line_number?: number;
+}
+
 /** Text of an rg JSON "data" field ({text} or base64 {bytes}). */
-function dataText(d: { text?: string; bytes?: string } | undefined): string {
+function dataText(d: RgText | undefined): string {
   if (!d) return '';
   if (typeof d.text === 'string') return d.text;
   return d.bytes ? Buffer.from(d.bytes, 'base64').toString('utf8') : '';
 }
 
-const MATCH_PREFIX = '{"type":"match"';
-const CONTEXT_PREFIX = '{"type":"context"';
-const BEGIN_PREFIX = '{"type":"begin"';
+const MATCH_HEAD = Buffer.from('{"type":"match"');
+const CONTEXT_HEAD = Buffer.from('{"type":"context"');
+const BEGIN_HEAD = Buffer.from('{"type":"begin"');
+const startsWith = (head: Buffer, prefix: Buffer): boolean =>
+  head.length >= prefix.length && head.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 
 /** Runs rg once. Resolves `true` when it stopped early: the collector was full, or the deadline passed. */
 export function runRipgrep(s: RgSearch): Promise<boolean> {
@@ -116,7 +130,6 @@ export function runRipgrep(s: RgSearch): Promise<boolean> {
     let stoppedEarly = false;
     let settled = false;
     let stderr = '';
-    let rest = '';
     let accepted = false; // whether the current file's hits count
 
     const stop = (): void => {
@@ -129,10 +142,7 @@ export function runRipgrep(s: RgSearch): Promise<boolean> {
     s.signal?.addEventListener('abort', onAbort, { once: true });
     const timer =
       s.deadline !== undefined
-        ? setTimeout(() => {
-            stoppedEarly = true;
-            stop();
-          }, Math.max(0, s.deadline - Date.now()))
+        ? setTimeout(() => halt(), Math.max(0, s.deadline - Date.now()))
         : undefined;
 
     const finish = (err: Error | null): void => {
@@ -144,27 +154,28 @@ export function runRipgrep(s: RgSearch): Promise<boolean> {
       else resolve(stoppedEarly);
     };
 
-    const handleLine = (line: string): void => {
-      if (line.startsWith(MATCH_PREFIX)) {
-        if (!accepted) return;
-        if (!s.collector.wantsHits) {
-          // Past the cap: count without parsing (cheap even for 100k hits).
-          s.collector.match(0, undefined);
-        } else {
-          const m = JSON.parse(line).data;
-          s.collector.match(m.line_number, dataText(m.lines));
-        }
-        if (s.collector.full) {
-          stoppedEarly = true;
-          stop();
-        }
-      } else if (line.startsWith(CONTEXT_PREFIX)) {
-        if (!accepted || !s.collector.wantsHits) return;
-        const c = JSON.parse(line).data;
-        s.collector.context(c.line_number, dataText(c.lines));
-      } else if (line.startsWith(BEGIN_PREFIX)) {
-        const b = JSON.parse(line).data;
-        let p = dataText(b.path);
+    // Only begin lines, and match/context lines of accepted files while hits are still wanted, are decoded.
+    const decide = (head: Buffer): boolean => {
+      if (startsWith(head, MATCH_HEAD)) {
+        if (!accepted) return false;
+        if (s.collector.wantsHits) return true;
+        s.collector.match(0, undefined); // past the cap: count without decoding
+        if (s.collector.full) halt();
+        return false;
+      }
+      if (startsWith(head, CONTEXT_HEAD)) return accepted && s.collector.wantsHits;
+      return startsWith(head, BEGIN_HEAD);
+    };
+    const handleLine = (buf: Buffer): void => {
+      const msg = JSON.parse(buf.toString('utf8')) as { type: string; data: RgData };
+      const d = msg.data;
+      if (msg.type === 'match') {
+        s.collector.match(d.line_number ?? 0, dataText(d.lines));
+        if (s.collector.full) halt();
+      } else if (msg.type === 'context') {
+        s.collector.context(d.line_number ?? 0, dataText(d.lines));
+      } else if (msg.type === 'begin') {
+        let p = dataText(d.path);
         if (process.platform === 'win32') p = p.replace(/\\/g, '/');
         p = p.replace(/^\.\//, '');
         const ws = s.accept(p);
@@ -172,28 +183,21 @@ export function runRipgrep(s: RgSearch): Promise<boolean> {
         if (ws !== null) s.collector.beginFile(ws);
       }
     };
+    const splitter = new LineSplitter(decide, handleLine);
+    function halt(): void {
+      stoppedEarly = true;
+      splitter.halt();
+      stop();
+    }
 
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      if (stoppedEarly) return;
-      const text = rest + chunk;
-      let start = 0;
-      for (;;) {
-        const nl = text.indexOf('\n', start);
-        if (nl < 0) break;
-        handleLine(text.slice(start, nl));
-        start = nl + 1;
-        if (stoppedEarly) break;
-      }
-      rest = stoppedEarly ? '' : text.slice(start);
-    });
+    child.stdout.on('data', (chunk: Buffer) => splitter.push(chunk));
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       if (stderr.length < 8192) stderr += chunk;
     });
     child.on('error', (err) => finish(new RipgrepUnavailableError(`Could not run ripgrep (${s.rgPath}): ${err.message}`)));
     child.on('close', (code) => {
-      if (rest && !stoppedEarly) handleLine(rest);
+      splitter.end();
       // 0: matches, 1: none, 2: an error (maybe partial, e.g. one unreadable file).
       if (code === 2 && !stoppedEarly && isPatternError(stderr)) {
         finish(new WorkspaceError(`Invalid search pattern: ${cleanRgError(stderr)}`));
