@@ -42,11 +42,16 @@ await context.read(path, {start, end, numbered}?)
 await context.grep(pattern, {glob, ignoreCase, fixed, word, maxResults, before, after, paths}?)
                                    // ripgrep (Rust regex syntax) -> [{path, line, text, before?, after?}], 1-based
                                    // lines; the array also has .total and .truncated (default cap 200 hits)
-await context.outline(path)        // tree-sitter symbols -> [{kind, name, line, endLine, container?}]
+await context.outline(path)        // tree-sitter symbols -> [{kind, name, line, endLine, container?}] (TS/JS, Python,
+                                   // Go, Rust, Java, C, C++, C#, Ruby, PHP; other languages throw a clear error)
 await context.definitions(name)    // every definition of a symbol -> [{path, line, endLine, kind, name}]
-await context.references(name)     // identifier uses (not comments/strings) -> [{path, line, text}]
-await context.symbols(query)       // symbols whose name matches a partial query -> [{path, line, endLine, kind, name}]
-await context.enclosing(path, line)// the function/class around a line -> {kind, name, line, endLine} or null
+await context.references(name, {paths, maxResults}?)
+                                   // identifier uses (not comments/strings) -> [{path, line, text}] with .total
+await context.symbols(query, {kind, maxResults}?)
+                                   // symbols whose name matches a partial query (prefix, substring, camelCase
+                                   // initials), best first -> [{path, line, endLine, kind, name, container?}]
+await context.enclosing(path, line)// the innermost function/method/class around a line -> {kind, name, line,
+                                   // endLine, container?} or null — expands a grep hit to a whole unit
 await llm_query(prompt)            // ask a sub-model; returns a string. It sees ONLY the prompt you give it
 await llm_batch([prompt, ...])     // many llm_query calls in parallel -> string[] (a failed one is "[llm_query failed: ...]")
 await rlm_query(prompt, {paths, text}?)
