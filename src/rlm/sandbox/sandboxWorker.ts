@@ -458,6 +458,8 @@ async function runBlock(block: Block, code: string): Promise<BlockOutcome> {
     block.calls.clear();
   }
   if (block.stop === 'memory' || isOutOfMemory(error) || memoryThreshold()) fatal ??= 'memory';
+  // An engine too short of memory to build an Error throws null: the host's out-of-memory message says it all.
+  if (fatal === 'memory' && error?.startsWith('Uncaught null')) error = undefined;
   return {
     stdout: block.stdout,
     droppedChars: block.droppedChars,
