@@ -75,6 +75,8 @@ Paths are workspace-relative with "/" (with several folders, the first segment i
    call llm_batch with focused prompts that contain the numbered text and ask for specific facts with path:line.
    Then aggregate the answers in code (dedupe, count, sort). Sub-models know only what you put in their prompt.
    Use rlm_query for a sub-question that needs its own exploration of a subset of files.
+   Scale the effort to the question: a question about one function is usually grep + read + verify in 2-4 turns;
+   fan out only when the evidence really is spread over many files.
 5. Keep state: store findings in variables (e.g. const findings = []), print compact summaries.
 6. Verify before answering: re-read the exact lines you will cite (numbered) and make sure they say what you claim.
    Prefer code over docs and comments when they disagree.
