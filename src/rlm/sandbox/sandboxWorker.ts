@@ -214,14 +214,19 @@ function syncCall(block: Block | undefined, name: string, args: unknown[]): stri
 }
 
 /** A location-bearing item from a workspace result ({path, line, endLine?}). */
-function locationsOf(result: unknown): { path: string; line: number; endLine?: number }[] {
+function locationsOf(result: unknown): { path: string; line: number; endLine?: number; text?: string }[] {
   const hits = (result as { hits?: unknown } | null)?.hits;
   const items = Array.isArray(result) ? result : Array.isArray(hits) ? hits : result && typeof result === 'object' ? [result] : [];
-  const out: { path: string; line: number; endLine?: number }[] = [];
+  const out: { path: string; line: number; endLine?: number; text?: string }[] = [];
   for (const item of items) {
-    const r = item as { path?: unknown; line?: unknown; endLine?: unknown };
+    const r = item as { path?: unknown; line?: unknown; endLine?: unknown; text?: unknown };
     if (typeof r.path === 'string' && typeof r.line === 'number') {
-      out.push({ path: r.path, line: r.line, endLine: typeof r.endLine === 'number' ? r.endLine : undefined });
+      out.push({
+        path: r.path,
+        line: r.line,
+        endLine: typeof r.endLine === 'number' ? r.endLine : undefined,
+        text: typeof r.text === 'string' ? r.text.slice(0, 300) : undefined,
+      });
     }
   }
   return out;
@@ -250,7 +255,14 @@ function evidenceFor(method: string, args: unknown[], result: unknown): Evidence
     const r = result as { line?: unknown; endLine?: unknown };
     if (typeof r.line === 'number') return [{ kind, path: args[0], line: r.line, endLine: typeof r.endLine === 'number' ? r.endLine : undefined }];
   }
-  return found.map((l) => ({ kind, path: l.path, line: l.line, ...(l.endLine !== undefined ? { endLine: l.endLine } : {}), ...(query !== undefined ? { query } : {}) }));
+  return found.map((l) => ({
+    kind,
+    path: l.path,
+    line: l.line,
+    ...(l.endLine !== undefined ? { endLine: l.endLine } : {}),
+    ...(query !== undefined ? { query } : {}),
+    ...(l.text !== undefined ? { text: l.text } : {}),
+  }));
 }
 
 async function callWorkspace(block: Block, method: string, args: unknown[]): Promise<unknown> {
