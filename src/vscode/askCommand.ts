@@ -141,5 +141,15 @@ export async function askWorkspaceCommand(services: AskServices, state: vscode.M
     return { runId: run.id, error: run.error };
   }
   const result = run.result!;
+  if (result.stopReason === 'model_error') {
+    // A model failure mid-run (key revoked, endpoint down): offer the fix, not just the text in the panel.
+    const auth = /\b(401|403)\b|api key|unauthori[sz]ed|authentication/i.test(result.detail ?? '');
+    const actions = auth ? ['Set API Key', 'Open Settings'] : ['Open Settings', 'Show Log'];
+    void vscode.window.showErrorMessage(`RLM: the model failed: ${result.detail ?? 'unknown error'}`, ...actions).then((choice) => {
+      if (choice === 'Set API Key') void vscode.commands.executeCommand('rlm.setApiKey');
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:rlm-vscode.rlm-vscode');
+      if (choice === 'Show Log') void vscode.commands.executeCommand('rlm.showLog');
+    });
+  }
   return { runId: run.id, answer: result.answer, stopReason: result.stopReason, citations: result.citations };
 }

@@ -226,11 +226,20 @@ async function main() {
   });
   cleanups.unshift(async () => browser.close().catch(() => {}));
 
-  const integration = await runIntegration({ browser, baseUrl, port, workspace: dirs.workspace, extensionDir, suiteFile, resultsFile });
-  const ui = await runUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log });
-  const trajectoryUi = await runTrajectoryUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log });
+  // RLM_VSCODE_EXTRA_ONLY=1 (with RLM_VSCODE_EXTRA_UI) skips the regular parts while developing a new step.
+  const regular = !process.env.RLM_VSCODE_EXTRA_ONLY;
+  const integration = regular ? await runIntegration({ browser, baseUrl, port, workspace: dirs.workspace, extensionDir, suiteFile, resultsFile }) : [];
+  const ui = regular ? await runUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log }) : [];
+  const trajectoryUi = regular ? await runTrajectoryUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log }) : [];
+  // Exploratory UI steps (not part of the suite yet): RLM_VSCODE_EXTRA_UI=./chatUi.mjs runs that module's run*Tests export.
+  const extra = [];
+  if (process.env.RLM_VSCODE_EXTRA_UI) {
+    const mod = await import(new URL(process.env.RLM_VSCODE_EXTRA_UI, import.meta.url).href);
+    const fn = Object.entries(mod).find(([name]) => /^run\w*Tests$/.test(name))?.[1];
+    extra.push(...(await fn({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log })));
+  }
   copyFileSync(vsix, join(resultsDir, `${pkg.name}-${pkg.version}.vsix`));
-  return [...integration.map((r) => ({ ...r, part: 'ext host' })), ...ui.map((r) => ({ ...r, part: 'ui' })), ...trajectoryUi.map((r) => ({ ...r, part: 'ui' }))];
+  return [...integration.map((r) => ({ ...r, part: 'ext host' })), ...ui.map((r) => ({ ...r, part: 'ui' })), ...trajectoryUi.map((r) => ({ ...r, part: 'ui' })), ...extra.map((r) => ({ ...r, part: 'ui' }))];
 }
 
 let results = [];
