@@ -37,13 +37,18 @@ export interface IndexStats {
    * tells ripgrep (which follows links) not to enter them.
    */
   skippedLinks: string[];
+  /** Workspace paths of the files over maxFileBytes, at most MAX_SKIPPED_LINKS (grep excludes them by name). */
+  tooLargePaths: string[];
+  /** False when the index came from a spec (no scan): the path lists above are then unknown. */
+  scanned: boolean;
 }
 
 export const MAX_SKIPPED_LINKS = 500;
 
 export function emptyStats(): IndexStats {
   return {
-    ignored: 0, secrets: 0, binary: 0, tooLarge: 0, symlinksOutside: 0, symlinkLoops: 0, unreadable: 0, skippedLinks: [],
+    ignored: 0, secrets: 0, binary: 0, tooLarge: 0, symlinksOutside: 0, symlinkLoops: 0, unreadable: 0,
+    skippedLinks: [], tooLargePaths: [], scanned: false,
   };
 }
 
@@ -156,6 +161,7 @@ export async function indexRoot(
     }
     if (st.size > opts.maxFileBytes) {
       stats.tooLarge++;
+      if (stats.tooLargePaths.length < MAX_SKIPPED_LINKS) stats.tooLargePaths.push(prefix + rel);
       return;
     }
     let language = languageFromName(name);
@@ -255,6 +261,7 @@ export async function buildFileIndex(
   opts: IndexOptions,
 ): Promise<{ files: FileEntry[]; stats: IndexStats }> {
   const stats = emptyStats();
+  stats.scanned = true;
   const multi = roots.length > 1;
   const files: FileEntry[] = [];
   for (const r of roots) files.push(...(await indexRoot(r, multi ? `${r.name}/` : '', opts, stats)));

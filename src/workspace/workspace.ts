@@ -379,7 +379,7 @@ export class Workspace {
         stoppedEarly = await runRipgrep({
           rgPath: this.rgPath,
           cwd: info.abs,
-          flags: [...this.rgFlags(opts, limits), ...this.skippedLinkGlobs(info)],
+          flags: [...this.rgFlags(opts, limits), ...this.skippedPathGlobs(info)],
           pattern,
           paths: rgPaths,
           accept: (rgPath) => {
@@ -454,10 +454,13 @@ export class Workspace {
     return existing.length ? existing : null;
   }
 
-  /** Anchored globs for the links the scan refused (outside the root, loops), so rg --follow skips them too. */
-  private skippedLinkGlobs(info: RootInfo): string[] {
+  /**
+   * Anchored globs for what the scan refused by name: links (outside the root, loops), which rg --follow
+   * would enter, and files over maxFileBytes (cheaper than --max-filesize, which makes rg stat every file).
+   */
+  private skippedPathGlobs(info: RootInfo): string[] {
     const out: string[] = [];
-    for (const link of this.indexStats.skippedLinks) {
+    for (const link of [...this.indexStats.skippedLinks, ...this.indexStats.tooLargePaths]) {
       if (info.prefix && !link.startsWith(info.prefix)) continue;
       const rel = link.slice(info.prefix.length).replace(/[\\*?[\]{}!]/g, (c) => `\\${c}`);
       out.push('--glob', `!/${rel}`);
@@ -470,7 +473,11 @@ export class Workspace {
     // global or parent ignore files, which the index does not read the same way.
     const flags = ['--json', '--no-config', '--hidden', '--follow', '--no-require-git', '--no-messages'];
     flags.push('--no-ignore-global', '--no-ignore-parent');
-    flags.push('--max-filesize', String(this.indexOptions.maxFileBytes));
+    // Large files are excluded by name when the scan listed them all (see skippedPathGlobs).
+    const st = this.indexStats;
+    if (!st.scanned || st.tooLarge > st.tooLargePaths.length) {
+      flags.push('--max-filesize', String(this.indexOptions.maxFileBytes));
+    }
     flags.push(opts.ignoreCase ? '--ignore-case' : '--case-sensitive');
     if (opts.fixed) flags.push('--fixed-strings');
     if (opts.word) flags.push('--word-regexp');

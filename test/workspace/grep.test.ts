@@ -218,3 +218,14 @@ test('a search past its time limit stops: partial hits marked incomplete, or an 
     assert.ok(!res.totalIsLowerBound);
   }
 });
+
+test('files over maxFileBytes never match, whether the index was scanned or given in the spec', async (t) => {
+  const root = makeTree({ 'big.txt': 'needle\n' + 'x'.repeat(5000), 'small.txt': 'needle\n' });
+  t.after(() => removeTree(root));
+  const scanned = await openWorkspace({ roots: [{ name: 'w', path: root }], options: { maxFileBytes: 1000 } });
+  const fromSpec = await openWorkspace(scanned.childSpec());
+  for (const ws of [scanned, fromSpec]) {
+    assert.deepEqual((await ws.grep('needle')).hits.map((h) => h.path), ['small.txt']);
+  }
+  assert.deepEqual(scanned.indexStats.tooLargePaths, ['big.txt']);
+});

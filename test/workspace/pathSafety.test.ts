@@ -91,7 +91,7 @@ test('ripgrep is told to skip the links the scan refused (it would otherwise fol
   fs.symlinkSync(root, path.join(root, 'loop'));
   const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
   assert.deepEqual(ws.indexStats.skippedLinks.sort(), ['loop', 'out[1]']);
-  const globs = (ws as unknown as { skippedLinkGlobs(i: unknown): string[] }).skippedLinkGlobs({ prefix: '' });
+  const globs = (ws as unknown as { skippedPathGlobs(i: unknown): string[] }).skippedPathGlobs({ prefix: '' });
   const seen: string[] = [];
   for (const extra of [[], globs]) {
     seen.length = 0;
