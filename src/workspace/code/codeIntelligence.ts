@@ -43,7 +43,9 @@ export interface IndexProgress {
   durationMs: number;
 }
 
+/** references() parses at most this many files / bytes; lines beyond are counted as unchecked. */
 const REFERENCE_FILE_BUDGET = 300;
+const REFERENCE_BYTE_BUDGET = 24 * 1024 * 1024;
 const YIELD_EVERY_MS = 20;
 const STAT_CONCURRENCY = 32;
 
@@ -182,9 +184,10 @@ export class CodeIntelligence {
     let verified = 0;
     let unchecked = grep.total - grep.hits.length;
     let filesChecked = 0;
+    let bytesParsed = 0;
     let lastYield = Date.now();
     for (const [path, lines] of byFile) {
-      if (filesChecked >= REFERENCE_FILE_BUDGET) {
+      if (filesChecked >= REFERENCE_FILE_BUDGET || bytesParsed >= REFERENCE_BYTE_BUDGET) {
         unchecked += lines.length;
         continue;
       }
@@ -195,6 +198,7 @@ export class CodeIntelligence {
       } catch {
         continue; // vanished since the search
       }
+      bytesParsed += text.length;
       const tree = await parse(codeLanguageOf(path)!, text);
       try {
         const fileLines = text.split('\n');
