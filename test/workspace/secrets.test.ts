@@ -8,7 +8,8 @@ import { makeTree, removeTree } from './helpers';
 test('isSecretPath: env files, keys, credentials; not examples or source code named after them', () => {
   for (const p of ['.env', 'app/.env.local', 'prod.env', 'certs/server.pem', 'tls.key', 'id_rsa', 'id_rsa.pub',
     'id_ed25519', 'store.p12', 'a.pfx', '.npmrc', '.netrc', 'credentials', 'credentials.json', 'secrets.yaml',
-    'release.keystore', 'Secrets.JSON']) {
+    'release.keystore', 'Secrets.JSON', 'service-account-prod.json', 'terraform.tfstate', 'x.tfstate.backup',
+    'vault.kdbx', 'ID_RSA', '.git-credentials', '_netrc', 'KEYS.PEM']) {
     assert.ok(isSecretPath(p), p);
   }
   for (const p of ['.env.example', 'src/env.ts', 'keyboard.ts', 'src/secrets.ts', 'credentials.py', 'README.md', 'keys/index.js']) {
