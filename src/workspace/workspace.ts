@@ -1,5 +1,10 @@
 // The Workspace: the host side of the sandbox's `context` object. Opens a spec (roots, options, subset,
 // virtual files), holds the file index, and serves files/tree/summary/read/grep with one set of rules.
+//
+// Modules: fileIndex (the walk) + ignoreRules + secrets + binaryDetection + language decide what is in the
+// index; pathSafety and pathSuggestions check and explain paths; ripgrep (+ jsonLines) and jsSearch search,
+// both into searchResults' HitCollector, filtered by the index (globFilter for the glob option); tree
+// renders folders. Code intelligence (outline, definitions...) lives in ./code and wraps a Workspace.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
