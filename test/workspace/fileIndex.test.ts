@@ -157,3 +157,17 @@ test('a virtual file shadows the disk file of the same path', async (t) => {
   assert.equal((await ws.read('a.ts')).text, 'memory!');
   assert.deepEqual((await ws.grep('disk|memory')).hits.map((h) => h.text), ['memory!']);
 });
+
+test('a large scan yields to the event loop (the thread running it stays responsive)', async () => {
+  let ticks = 0;
+  let running = true;
+  const tick = (): void => {
+    ticks++;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const ws = await openWorkspace({ roots: [{ name: 'nm', path: path.resolve(__dirname, '..', '..', 'node_modules') }] });
+  running = false;
+  assert.ok(ws.files().length > 1000);
+  assert.ok(ticks > 1, `event loop ran ${ticks} times during the scan`);
+});
