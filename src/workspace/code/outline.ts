@@ -1,6 +1,6 @@
 // Outline extraction: one walk over a syntax tree, asking the language's rules which nodes are definitions.
 // Trees are freed as soon as the walk ends; only the symbol list is kept.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, ParseState, Tree } from 'web-tree-sitter';
 import { parserFor } from './grammars';
 import { codeLanguageOf, isHeaderPath, supportedLanguagesText, type CodeLanguage } from './languages';
 import { RULES } from './outlineRules';
@@ -65,10 +65,18 @@ export async function outlineSource(path: string, text: string, language = codeL
   }
 }
 
+/** A parse that takes longer is cancelled: one pathological file must not stall the worker. */
+export const PARSE_TIME_LIMIT_MS = 10_000;
+
 export async function parse(language: CodeLanguage, text: string): Promise<Tree> {
   const parser = await parserFor(language);
-  const tree = parser.parse(text);
-  if (!tree) throw new Error(`tree-sitter could not parse a ${language} file`);
+  const deadline = Date.now() + PARSE_TIME_LIMIT_MS;
+  // Returning true cancels the parse (the .d.ts types the callback as void).
+  const progressCallback = (() => Date.now() > deadline) as unknown as (state: ParseState) => void;
+  const tree = parser.parse(text, null, { progressCallback });
+  // A cancelled parser would resume the old document on its next parse unless reset.
+  if (!tree) parser.reset();
+  if (!tree) throw new Error(`tree-sitter gave up on a ${language} file (${text.length} characters, over ${PARSE_TIME_LIMIT_MS / 1000} s)`);
   parseStats.files++;
   parseStats.bytes += text.length;
   return tree;
