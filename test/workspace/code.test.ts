@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { openWorkspace, type Workspace } from '../../src/workspace/workspace';
-import { outlineSource, parseStats } from '../../src/workspace/code/outline';
+import { outlineSource, parse, parseStats } from '../../src/workspace/code/outline';
 import { createCodeIntelligence } from '../../src/workspace/code/workspaceCodeHost';
 import { initials, matchScore } from '../../src/workspace/code/symbolMatch';
 import type { OutlineSymbol } from '../../src/workspace/code/types';
@@ -289,6 +289,18 @@ test('PHP outline (fixture): namespace, interface, trait, enum, class constants,
     ['method', 'Router.dispatch', 'public function dispatch('],
     ['function', 'route', 'function route('],
   ]);
+});
+
+test('a parse over its time limit is cancelled, and the parser then reads the next file correctly', async () => {
+  const big = 'export const value = compute(1, 2, 3);\n'.repeat(50_000);
+  await assert.rejects(parse('typescript', big, -1), /gave up on a typescript file/);
+  const tree = await parse('typescript', 'export function next() {}\n');
+  try {
+    assert.equal(tree.rootNode.text, 'export function next() {}\n');
+    assert.equal(tree.rootNode.hasError, false);
+  } finally {
+    tree.delete();
+  }
 });
 
 // ---------- the Workspace API ----------

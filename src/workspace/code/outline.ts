@@ -68,15 +68,15 @@ export async function outlineSource(path: string, text: string, language = codeL
 /** A parse that takes longer is cancelled: one pathological file must not stall the worker. */
 export const PARSE_TIME_LIMIT_MS = 10_000;
 
-export async function parse(language: CodeLanguage, text: string): Promise<Tree> {
+export async function parse(language: CodeLanguage, text: string, timeLimitMs = PARSE_TIME_LIMIT_MS): Promise<Tree> {
   const parser = await parserFor(language);
-  const deadline = Date.now() + PARSE_TIME_LIMIT_MS;
+  const deadline = Date.now() + timeLimitMs;
   // Returning true cancels the parse (the .d.ts types the callback as void).
   const progressCallback = (() => Date.now() > deadline) as unknown as (state: ParseState) => void;
   const tree = parser.parse(text, null, { progressCallback });
   // A cancelled parser would resume the old document on its next parse unless reset.
   if (!tree) parser.reset();
-  if (!tree) throw new Error(`tree-sitter gave up on a ${language} file (${text.length} characters, over ${PARSE_TIME_LIMIT_MS / 1000} s)`);
+  if (!tree) throw new Error(`tree-sitter gave up on a ${language} file (${text.length} characters, over ${timeLimitMs / 1000} s)`);
   parseStats.files++;
   parseStats.bytes += text.length;
   return tree;
