@@ -298,6 +298,8 @@ test('a parse over its time limit is cancelled, and the parser then reads the ne
   try {
     assert.equal(tree.rootNode.text, 'export function next() {}\n');
     assert.equal(tree.rootNode.hasError, false);
+    assert.equal(tree.rootNode.endIndex, 'export function next() {}\n'.length);
+    assert.equal(tree.rootNode.namedChildCount, 1);
   } finally {
     tree.delete();
   }
