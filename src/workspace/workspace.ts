@@ -93,6 +93,12 @@ function isCanonicalPath(p: unknown): boolean {
 /** Opens a workspace: scans the roots (unless `spec.files` already holds the index). */
 export async function openWorkspace(spec: WorkspaceSpec): Promise<Workspace> {
   const roots = uniqueRoots(spec.roots ?? []);
+  for (const r of roots) {
+    // A mistyped folder must fail loudly, not look like an empty workspace.
+    const st = await fs.promises.stat(r.path).catch(() => null);
+    if (!st) throw new WorkspaceError(`Workspace folder not found: ${r.path}`);
+    if (!st.isDirectory()) throw new WorkspaceError(`Workspace root is not a folder: ${r.path}`);
+  }
   const indexOptions = resolvedIndexOptions(spec);
   let files: FileEntry[];
   let stats: IndexStats;

@@ -171,3 +171,15 @@ test('a large scan yields to the event loop (the thread running it stays respons
   assert.ok(ws.files().length > 1000);
   assert.ok(ticks > 1, `event loop ran ${ticks} times during the scan`);
 });
+
+test('a missing or non-folder root fails loudly; no roots at all is a text-only workspace', async (t) => {
+  const root = makeTree({ 'f.txt': 'x' });
+  t.after(() => removeTree(root));
+  await assert.rejects(openWorkspace({ roots: [{ name: 'w', path: path.join(root, 'nope') }] }), /Workspace folder not found/);
+  await assert.rejects(openWorkspace({ roots: [{ name: 'w', path: path.join(root, 'f.txt') }] }), /not a folder/);
+  const text = await openWorkspace({ roots: [], virtualFiles: [{ path: 'input.txt', content: 'hello\nworld\n' }] });
+  assert.equal(text.name, 'text');
+  assert.deepEqual(text.files().map((f) => f.path), ['input.txt']);
+  assert.equal((await text.grep('world')).hits[0]!.line, 2);
+  await assert.rejects(text.read('other.txt'), /not in this workspace/);
+});
