@@ -91,6 +91,18 @@ function endLineOf(node: Node): number {
 export function outlineTree(tree: Tree, language: CodeLanguage, path: string): OutlineSymbol[] {
   const out: OutlineSymbol[] = [];
   walkSubtree(tree.rootNode, { scope: 'file', isHeader: isHeaderPath(path) }, RULES[language], out);
+  // Node text is a slice of the file's text, and V8 keeps the whole file alive behind a slice: copy names
+  // so an index holds symbol names, not every file it ever parsed. One copy per distinct string.
+  const copies = new Map<string, string>();
+  const detach = (s: string) => {
+    let copy = copies.get(s);
+    if (copy === undefined) copies.set(s, (copy = (' ' + s).slice(1)));
+    return copy;
+  };
+  for (const symbol of out) {
+    symbol.name = detach(symbol.name);
+    if (symbol.container) symbol.container = detach(symbol.container);
+  }
   // Found items that descend into other nodes than their own are walked out of order; sort by position.
   out.sort((a, b) => a.line - b.line || b.endLine - a.endLine);
   return out;
