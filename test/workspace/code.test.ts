@@ -308,7 +308,13 @@ test('a parse over its time limit is cancelled, and the parser then reads the ne
 // ---------- the Workspace API ----------
 
 test('outline() of an unsupported language says so and names the supported ones', async () => {
-  const root = makeTree({ 'README.md': '# hi\n', 'data.json': '{}', 'Makefile': 'all:\n', 'a.ts': 'export const x = 1;\n' });
+  const root = makeTree({
+    'README.md': '# hi\n',
+    'data.json': '{}',
+    'Makefile': 'all:\n',
+    'a.ts': 'export const x = 1;\n',
+    'bin/tool': '#!/usr/bin/env python3\ndef main():\n    pass\n',
+  });
   try {
     const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
     for (const [file, lang] of [['README.md', "'md'"], ['data.json', "'json'"], ['Makefile', 'without a known language']] as const) {
@@ -320,6 +326,9 @@ test('outline() of an unsupported language says so and names the supported ones'
       });
     }
     assert.deepEqual((await ws.outline('a.ts')).map(show), ['constant x@1']);
+    // An extensionless script is outlined by the language its shebang gave it in the file index.
+    assert.deepEqual((await ws.outline('bin/tool')).map(show), ['function main@2']);
+    assert.deepEqual((await ws.definitions('main')).map((d) => d.path), ['bin/tool']);
     await assert.rejects(ws.outline('missing.ts'), /not found/i);
     await assert.rejects(ws.outline('../outside.ts'), WorkspaceError);
   } finally {

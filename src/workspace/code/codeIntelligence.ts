@@ -2,7 +2,7 @@
 // Runs where the Workspace runs (the sandbox's worker thread). Parsing is synchronous wasm work, so big
 // jobs go file by file and yield to the event loop between chunks.
 import { WorkspaceError, type FileEntry, type GrepOptions, type GrepResult } from '../types';
-import { codeExtensions, codeLanguageOf } from './languages';
+import { codeExtensions, codeLanguageFor, type CodeLanguage } from './languages';
 import { outlineSource, parse, UnsupportedLanguageError } from './outline';
 import { OutlineCache, type FileStamp } from './outlineCache';
 import { isCodeReference } from './referenceFilter';
@@ -60,6 +60,7 @@ export class CodeIntelligence {
   private indexing: Promise<IndexProgress> | undefined;
   private lastValidated = 0;
   private lastProgress: IndexProgress | undefined;
+  private languageIds: Map<string, string> | undefined;
 
   constructor(
     private readonly host: CodeHost,
@@ -70,10 +71,10 @@ export class CodeIntelligence {
 
   /** The outline of one file, from the cache when the file is unchanged. */
   async outline(path: string): Promise<OutlineSymbol[]> {
-    const language = codeLanguageOf(path);
+    const language = this.languageOf(path);
     if (!language) throw new UnsupportedLanguageError(path);
     const stamp = await this.host.stat(path);
-    return (await this.outlineWithStamp(path, stamp)).map((s) => ({ ...s }));
+    return (await this.outlineWithStamp(path, language, stamp)).map((s) => ({ ...s }));
   }
 
   /** The innermost definition (function, method, class...) whose lines include `line`, or null. */
@@ -95,7 +96,7 @@ export class CodeIntelligence {
     // Dotted names can also be whole names (C# `namespace Bank.Accounts`, PHP `App\\Http`).
     const whole = name.trim();
     if (!this.lastProgress) {
-      const codeFiles = this.host.files().filter((f) => codeLanguageOf(f.path)).length;
+      const codeFiles = this.host.files().filter((f) => this.languageOf(f.path)).length;
       if (codeFiles > (this.options.grepFirstAboveFiles ?? 3000)) {
         const found = await this.definitionsInGrepHits(query, whole);
         if (found) return found;
@@ -118,12 +119,14 @@ export class CodeIntelligence {
     const grep = await this.host.grep(token, { fixed: true, word: true, maxResults: 2000, glob: codeExtensions().map((e) => `*.${e}`) });
     if (grep.truncated || grep.total > grep.hits.length) return null;
     const out: Definition[] = [];
-    const paths = [...new Set(grep.hits.map((h) => h.path))].filter((p) => codeLanguageOf(p));
+    const paths = [...new Set(grep.hits.map((h) => h.path))];
     let lastYield = Date.now();
     for (const path of paths) {
+      const language = this.languageOf(path);
+      if (!language) continue;
       let symbols: OutlineSymbol[];
       try {
-        symbols = await this.outlineWithStamp(path, await this.host.stat(path));
+        symbols = await this.outlineWithStamp(path, language, await this.host.stat(path));
       } catch {
         continue;
       }
@@ -175,7 +178,7 @@ export class CodeIntelligence {
     // Group lines by file, keeping grep's order.
     const byFile = new Map<string, { line: number; text: string }[]>();
     for (const h of grep.hits) {
-      if (!codeLanguageOf(h.path)) continue;
+      if (!this.languageOf(h.path)) continue;
       let list = byFile.get(h.path);
       if (!list) byFile.set(h.path, (list = []));
       list.push({ line: h.line, text: h.text });
@@ -199,7 +202,7 @@ export class CodeIntelligence {
         continue; // vanished since the search
       }
       bytesParsed += text.length;
-      const tree = await parse(codeLanguageOf(path)!, text);
+      const tree = await parse(this.languageOf(path)!, text);
       try {
         const fileLines = text.split('\n');
         for (const { line } of lines) {
@@ -243,10 +246,16 @@ export class CodeIntelligence {
     return { file: this.cache.cacheFile, entries: this.cache.size, loadedFromDisk: this.cache.loadedFromDisk };
   }
 
-  private async outlineWithStamp(path: string, stamp: FileStamp & { persist: boolean }): Promise<OutlineSymbol[]> {
+  /** The code language of a path: its name, else the language id the file index gave it (shebang scripts). */
+  private languageOf(path: string): CodeLanguage | undefined {
+    this.languageIds ??= new Map(this.host.files().map((f) => [f.path, f.language]));
+    return codeLanguageFor(path, this.languageIds.get(path));
+  }
+
+  private async outlineWithStamp(path: string, language: CodeLanguage, stamp: FileStamp & { persist: boolean }): Promise<OutlineSymbol[]> {
     const cached = this.cache.get(path, stamp);
     if (cached) return cached;
-    const symbols = await outlineSource(path, await this.host.readText(path));
+    const symbols = await outlineSource(path, await this.host.readText(path), language);
     this.cache.set(path, stamp, symbols, stamp.persist);
     return symbols;
   }
@@ -256,7 +265,7 @@ export class CodeIntelligence {
     await this.updateIndex();
     const out: [string, OutlineSymbol[]][] = [];
     for (const f of this.host.files()) {
-      const symbols = codeLanguageOf(f.path) ? this.cache.peek(f.path) : undefined;
+      const symbols = this.languageOf(f.path) ? this.cache.peek(f.path) : undefined;
       if (symbols) out.push([f.path, symbols]);
     }
     return out;
@@ -264,7 +273,7 @@ export class CodeIntelligence {
 
   private async runIndex(): Promise<IndexProgress> {
     const started = Date.now();
-    const files = this.host.files().filter((f) => codeLanguageOf(f.path));
+    const files = this.host.files().filter((f) => this.languageOf(f.path));
     let parsed = 0;
     let failed = 0;
     let lastYield = Date.now();
@@ -282,7 +291,7 @@ export class CodeIntelligence {
         }
         if (this.cache.get(path, stamp)) continue;
         try {
-          await this.outlineWithStamp(path, stamp);
+          await this.outlineWithStamp(path, this.languageOf(path)!, stamp);
           parsed++;
         } catch {
           // Unreadable or unparsable: remember an empty outline so it is not retried until it changes.

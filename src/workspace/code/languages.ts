@@ -49,6 +49,17 @@ export function codeLanguageOf(path: string): CodeLanguage | undefined {
   return BY_BASENAME[base] ?? BY_EXTENSION[extname(base).toLowerCase()];
 }
 
+/** VS Code language ids (as the file index reports them, shebangs included) that we outline. */
+const BY_LANGUAGE_ID: Record<string, CodeLanguage> = {
+  typescript: 'typescript', typescriptreact: 'tsx', javascript: 'javascript', javascriptreact: 'javascript',
+  python: 'python', go: 'go', rust: 'rust', java: 'java', c: 'c', cpp: 'cpp', csharp: 'csharp', ruby: 'ruby', php: 'php',
+};
+
+/** By name first; else by the index's language id (an extensionless script with a `#!/usr/bin/env node` line). */
+export function codeLanguageFor(path: string, languageId?: string): CodeLanguage | undefined {
+  return codeLanguageOf(path) ?? (languageId ? BY_LANGUAGE_ID[languageId] : undefined);
+}
+
 /** File extensions we outline, for restricting searches (e.g. a ripgrep glob). */
 export function codeExtensions(): string[] {
   return Object.keys(BY_EXTENSION).map((e) => e.slice(1));
