@@ -41,16 +41,26 @@ export function searchLimits(opts: GrepOptions): SearchLimits {
   };
 }
 
+const comparePaths = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const compareHits = (a: GrepHit, b: GrepHit): number => comparePaths(a.path, b.path) || a.line - b.line;
+
 /**
  * Receives the lines of one file at a time, in order: matching lines and the context lines around them
  * (which is what `rg --json -B/-A` reports, and what the JS search replays). Builds hits with before/after.
+ *
+ * The hits kept are the first maxResults in (path, line) order, whatever order the files arrive in
+ * (ripgrep searches in parallel): results are the same from run to run and from rg and the JS search.
+ * Files that cannot improve on the kept hits are only counted, never decoded.
  */
 export class HitCollector {
-  readonly hits: GrepHit[] = [];
+  /** Sorted by (path, line); at most maxResults. */
+  private readonly kept: GrepHit[] = [];
   total = 0;
   private recent: { line: number; text: string }[] = [];
   private pendingAfter: GrepHit[] = [];
   private file = '';
+  /** Whether matches of the current file can still become hits. */
+  private fileWanted = true;
 
   constructor(readonly limits: SearchLimits) {}
 
@@ -59,34 +69,61 @@ export class HitCollector {
     return this.total >= COUNT_LIMIT;
   }
 
-  /** True when a match now would still become a hit (so its text is worth decoding). */
+  /** True when a line now could still become (or complete) a hit, so its text is worth decoding. */
   get wantsHits(): boolean {
-    return this.hits.length < this.limits.maxResults || this.pendingAfter.length > 0;
+    return this.fileWanted || this.pendingAfter.length > 0;
+  }
+
+  get hits(): readonly GrepHit[] {
+    return this.kept;
   }
 
   beginFile(path: string): void {
     this.file = path;
     this.recent = [];
     this.pendingAfter = [];
+    const worst = this.kept[this.kept.length - 1];
+    this.fileWanted = this.kept.length < this.limits.maxResults || !worst || comparePaths(path, worst.path) < 0;
   }
 
-  /** A matching line (1-based). `text` may be omitted once hits are no longer wanted. */
+  /** A matching line (1-based). `text` may be omitted when hits are not wanted (then it is only counted). */
   match(line: number, text: string | undefined): void {
     this.total++;
-    const t = text === undefined ? undefined : truncateLine(stripEol(text));
-    if (t !== undefined) this.feedAfter(line, t);
-    if (this.hits.length < this.limits.maxResults && t !== undefined) {
+    if (text === undefined) return;
+    const t = truncateLine(stripEol(text));
+    this.feedAfter(line, t);
+    if (this.fileWanted) {
       const hit: GrepHit = { path: this.file, line, text: t };
-      if (this.limits.before > 0) {
-        hit.before = this.recent.filter((r) => r.line >= line - this.limits.before && r.line < line).map((r) => r.text);
+      if (this.keep(hit)) {
+        if (this.limits.before > 0) {
+          hit.before = this.recent.filter((r) => r.line >= line - this.limits.before && r.line < line).map((r) => r.text);
+        }
+        if (this.limits.after > 0) {
+          hit.after = [];
+          this.pendingAfter.push(hit);
+        }
+      } else {
+        this.fileWanted = false; // later lines of this file come after it: no better
       }
-      if (this.limits.after > 0) {
-        hit.after = [];
-        this.pendingAfter.push(hit);
-      }
-      this.hits.push(hit);
     }
-    if (t !== undefined) this.remember(line, t);
+    this.remember(line, t);
+  }
+
+  /** Inserts in order when the hit is among the first maxResults; evicts the last one if needed. */
+  private keep(hit: GrepHit): boolean {
+    const max = this.limits.maxResults;
+    const n = this.kept.length;
+    if (n >= max && compareHits(hit, this.kept[n - 1]!) >= 0) return false;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareHits(this.kept[mid]!, hit) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.kept.splice(lo, 0, hit);
+    if (this.kept.length > max) this.kept.pop();
+    return true;
   }
 
   /** A context line (before or after some match). */
@@ -112,7 +149,7 @@ export class HitCollector {
   }
 
   result(stoppedEarly: boolean): GrepResult {
-    const hits = this.hits.slice().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+    const hits = this.kept.slice();
     const res: GrepResult = { hits, total: this.total, truncated: stoppedEarly || this.total > hits.length };
     if (stoppedEarly) res.totalIsLowerBound = true;
     return res;

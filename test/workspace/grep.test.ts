@@ -108,6 +108,8 @@ test('maxResults caps hits while total counts all; long lines are cut; ignored f
     assert.equal(res.total, 100);
     assert.equal(res.truncated, true);
     assert.ok(!res.totalIsLowerBound);
+    // The kept hits are the first 30 in (path, line) order: all 30 from a.txt, lines 1..30.
+    assert.deepEqual(res.hits.map((h) => `${h.path}:${h.line}`), Array.from({ length: 30 }, (_, i) => `a.txt:${i + 1}`));
     const huge = await ws.grep('item', { maxResults: 1e9 });
     assert.equal(huge.hits.length, 100); // hard cap is 2000: all fit
     const long = await ws.grep('needleLong');
@@ -228,4 +230,19 @@ test('files over maxFileBytes never match, whether the index was scanned or give
     assert.deepEqual((await ws.grep('needle')).hits.map((h) => h.path), ['small.txt']);
   }
   assert.deepEqual(scanned.indexStats.tooLargePaths, ['big.txt']);
+});
+
+test('truncated results are deterministic: the first maxResults hits in path order, same from rg and JS', async (t) => {
+  const files: Record<string, string> = {};
+  // Many files so that rg's parallel search returns them in varying order.
+  for (let i = 0; i < 400; i++) files[`d${i % 7}/f${String(i).padStart(3, '0')}.txt`] = `x\nhit ${i} one\ny\nhit ${i} two\n`;
+  const root = makeTree(files);
+  t.after(() => removeTree(root));
+  const [rg, js] = await both(root);
+  const expected = await js.grep('hit', { maxResults: 25, before: 1, after: 1 });
+  assert.equal(expected.total, 800);
+  assert.equal(expected.hits[0]!.path, 'd0/f000.txt');
+  for (let run = 0; run < 3; run++) {
+    assert.deepEqual(await rg.grep('hit', { maxResults: 25, before: 1, after: 1 }), expected, `run ${run}`);
+  }
 });
