@@ -23,6 +23,8 @@ export interface RlmExtensionApi {
   settings(): Promise<import('./vscode/settings').RlmSettings>;
   /** Where ripgrep was found (VS Code's bundled rg, the setting, PATH), or undefined for the pure-JS search. */
   ripgrep(): Promise<import('./vscode/ripgrep').RipgrepLocation | undefined>;
+  /** The WorkspaceSpec an ask would use for these folders (default: the open ones); virtual folders are read via workspace.fs. */
+  workspaceSpec(folders?: readonly Pick<vscode.WorkspaceFolder, 'uri' | 'name'>[]): Promise<import('./workspace/types').WorkspaceSpec>;
   /** Whether a key is stored in SecretStorage for the provider (never the key itself). */
   hasStoredKey(provider: 'openai'): Promise<boolean>;
 }
@@ -116,6 +118,10 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
     ripgrep: async () => {
       const [{ readSettings }, { locateRipgrep }] = await Promise.all([import('./vscode/settings'), import('./vscode/workspaceSpec')]);
       return locateRipgrep(readSettings());
+    },
+    workspaceSpec: async (folders) => {
+      const [{ readSettings }, { buildWorkspace }] = await Promise.all([import('./vscode/settings'), import('./vscode/workspaceSpec')]);
+      return (await buildWorkspace(readSettings(), undefined, folders)).spec;
     },
     hasStoredKey: async (provider) => (await context.secrets.get(`rlm.apiKey.${provider}`)) !== undefined,
   };

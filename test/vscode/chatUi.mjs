@@ -28,7 +28,7 @@ export async function runChatUiTests({ browser, baseUrl, workspace, question, sc
     await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
     // Contributions are registered once the remote extension host is up: wait for one of ours.
-    await runPaletteCommand(page, 'RLM: Show Log');
+    await runPaletteCommand(page, 'RLM: Ask about workspace', 120_000, false);
     await runPaletteCommand(page, 'Chat: Open Chat');
     const input = page.locator('.interactive-input-part .monaco-editor').first();
     await input.waitFor({ timeout: STEP_TIMEOUT });

@@ -3,5 +3,6 @@ export declare const QUESTION: string;
 export declare const FOCUS_QUESTION: string;
 export declare const EXCLUDE_QUESTION: string;
 export declare const SLOW_QUESTION: string;
+export declare const TEST_API_KEY: string;
 export declare function writeWorkspace(dir: string): string;
 export declare function modelScript(): unknown;

@@ -8,6 +8,8 @@ export const QUESTION = 'Where is the greeting message built?';
 export const FOCUS_QUESTION = 'FOCUSCHECK what does the selected code do?';
 export const EXCLUDE_QUESTION = 'EXCLUDECHECK which files can you see?';
 export const SLOW_QUESTION = 'SLOWCHECK take your time';
+/** The key the suite stores with "RLM: Set API Key"; the harness then checks no file on the server holds it. */
+export const TEST_API_KEY = 'sk-rlmtest-0123456789abcdef';
 
 const FILES = {
   'src/greeting.ts': [

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureToolchain } from './ensureToolchain.mjs';
-import { QUESTION, modelScript, writeWorkspace } from './fixture.mjs';
+import { QUESTION, TEST_API_KEY, modelScript, writeWorkspace } from './fixture.mjs';
 import { runUiTests } from './ui.mjs';
 import { runTrajectoryUiTests } from './trajectoryUi.mjs';
 
@@ -130,6 +130,32 @@ async function runIntegration({ browser, baseUrl, port, workspace, extensionDir,
   return results;
 }
 
+/** Files under these folders (logs, settings, state, the workspace) that contain the API key the suite stored. */
+function filesContaining(dirsToSearch, needle) {
+  const hits = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) {
+        try {
+          if (readFileSync(p).includes(needle)) hits.push(p);
+        } catch {
+          // vanished or unreadable (sockets)
+        }
+      }
+    }
+  };
+  for (const d of dirsToSearch) if (existsSync(d)) walk(d);
+  return hits;
+}
+
+function keyLeakCheck(dirsToSearch) {
+  const name = 'the stored API key appears in no file on the server (logs, settings, state, workspace)';
+  const hits = filesContaining(dirsToSearch, TEST_API_KEY);
+  return hits.length ? { name, ok: false, error: `found in ${hits.join(', ')}` } : { name, ok: true };
+}
+
 async function main() {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
@@ -229,6 +255,7 @@ async function main() {
   // RLM_VSCODE_EXTRA_ONLY=1 (with RLM_VSCODE_EXTRA_UI) skips the regular parts while developing a new step.
   const regular = !process.env.RLM_VSCODE_EXTRA_ONLY;
   const integration = regular ? await runIntegration({ browser, baseUrl, port, workspace: dirs.workspace, extensionDir, suiteFile, resultsFile }) : [];
+  if (regular) integration.push(keyLeakCheck([dirs.userData, dirs.xdg, dirs.workspace, resultsDir]));
   const ui = regular ? await runUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log }) : [];
   const trajectoryUi = regular ? await runTrajectoryUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log }) : [];
   // Exploratory UI steps (not part of the suite yet): RLM_VSCODE_EXTRA_UI=./chatUi.mjs runs that module's run*Tests export.

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 const STEP_TIMEOUT = 60_000;
 const ANSWER_TIMEOUT = 180_000;
 
-/** F1, type the command's title, Enter. Retries while the remote extension host is still registering contributions. */
-export async function runPaletteCommand(page, title, timeoutMs = 120_000) {
+/** F1, type the command's title, Enter (or Escape with `run: false`). Retries while the remote extension host is still registering contributions. */
+export async function runPaletteCommand(page, title, timeoutMs = 120_000, run = true) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await page.keyboard.press('F1');
@@ -17,7 +17,7 @@ export async function runPaletteCommand(page, title, timeoutMs = 120_000) {
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
       await row.waitFor({ timeout: 5000 });
-      await page.keyboard.press('Enter');
+      await page.keyboard.press(run ? 'Enter' : 'Escape');
       return;
     } catch (error) {
       await page.keyboard.press('Escape');

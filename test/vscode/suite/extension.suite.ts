@@ -7,12 +7,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RlmExtensionApi } from '../../../src/extension';
 import type { AskCommandResult } from '../../../src/vscode/askCommand';
-import { EXCLUDE_QUESTION, FOCUS_QUESTION, QUESTION, SLOW_QUESTION } from '../fixture.mjs';
+import { EXCLUDE_QUESTION, FOCUS_QUESTION, QUESTION, SLOW_QUESTION, TEST_API_KEY } from '../fixture.mjs';
 import { testInfo } from './info';
 import { recordingStream } from './recordingStream';
 import { test } from './runner';
 
-const TEST_KEY = 'sk-rlmtest-0123456789abcdef';
+const TEST_KEY = TEST_API_KEY;
 let api: RlmExtensionApi;
 
 const wsUri = (rel: string) => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, rel);
@@ -203,6 +203,74 @@ test('rlm.showTrajectory opens the trajectory panel on a run', async () => {
   assert.ok(panel);
   assert.deepEqual(panel.source, { kind: 'run', runId: paletteRunId });
   assert.ok(panel.trajectory.some((e) => e.type === 'run_start'));
+});
+
+/** A read-only in-memory file system: a stand-in for a virtual workspace (no disk path, no search provider). */
+class MemoryFs implements vscode.FileSystemProvider {
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.emitter.event;
+  constructor(private readonly files: Record<string, string>) {}
+  private children(dir: string): [string, vscode.FileType][] {
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    const out = new Map<string, vscode.FileType>();
+    for (const p of Object.keys(this.files)) {
+      if (!p.startsWith(prefix)) continue;
+      const [head, ...rest] = p.slice(prefix.length).split('/');
+      out.set(head, rest.length ? vscode.FileType.Directory : vscode.FileType.File);
+    }
+    return [...out];
+  }
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+  stat(uri: vscode.Uri): vscode.FileStat {
+    const file = this.files[uri.path];
+    if (file !== undefined) return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: Buffer.byteLength(file) };
+    if (this.children(uri.path).length) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
+    throw vscode.FileSystemError.FileNotFound(uri);
+  }
+  readDirectory(uri: vscode.Uri): [string, vscode.FileType][] {
+    return this.children(uri.path);
+  }
+  readFile(uri: vscode.Uri): Uint8Array {
+    const file = this.files[uri.path];
+    if (file === undefined) throw vscode.FileSystemError.FileNotFound(uri);
+    return Buffer.from(file);
+  }
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+  writeFile(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+  delete(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+}
+
+test('virtual workspaces: files are read through workspace.fs, with excludes and the secret-file rule', async () => {
+  const fs = new MemoryFs({
+    '/proj/src/app.ts': 'export const app = 1;\n',
+    '/proj/src/deep/util.ts': 'export function util() {}\n',
+    '/proj/.env': 'API_KEY=hunter2\n',
+    '/proj/node_modules/dep/index.js': 'module.exports = 1;\n',
+    '/proj/generated/out.ts': 'export const generated = 1;\n',
+    '/proj/logo.png': 'PNG\u0000binary',
+  });
+  const registration = vscode.workspace.registerFileSystemProvider('rlmtest', fs, { isReadonly: true });
+  try {
+    const spec = await api.workspaceSpec([{ uri: vscode.Uri.parse('rlmtest:/proj'), name: 'proj' }]);
+    assert.deepEqual(spec.roots, []);
+    const paths = (spec.virtualFiles ?? []).map((f) => f.path).sort();
+    // generated/ is hidden by the open workspace's files.exclude, node_modules by default, .env as a secret.
+    assert.deepEqual(paths, ['src/app.ts', 'src/deep/util.ts']);
+    assert.equal(spec.virtualFiles?.find((f) => f.path === 'src/app.ts')?.content, 'export const app = 1;\n');
+  } finally {
+    registration.dispose();
+  }
 });
 
 test('missing configuration ends in an actionable message, not a stack trace', async () => {
