@@ -330,6 +330,7 @@ test('outline() of an unsupported language says so and names the supported ones'
     assert.deepEqual((await ws.outline('bin/tool')).map(show), ['function main@2']);
     assert.deepEqual((await ws.definitions('main')).map((d) => d.path), ['bin/tool']);
     await assert.rejects(ws.outline('missing.ts'), /not found/i);
+    await assert.rejects(ws.outline('missing.md'), /not found/i);
     await assert.rejects(ws.outline('../outside.ts'), WorkspaceError);
   } finally {
     removeTree(root);

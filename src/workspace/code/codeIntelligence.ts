@@ -71,9 +71,9 @@ export class CodeIntelligence {
 
   /** The outline of one file, from the cache when the file is unchanged. */
   async outline(path: string): Promise<OutlineSymbol[]> {
+    const stamp = await this.host.stat(path); // first: a missing file is "not found", whatever its name
     const language = this.languageOf(path);
     if (!language) throw new UnsupportedLanguageError(path);
-    const stamp = await this.host.stat(path);
     return (await this.outlineWithStamp(path, language, stamp)).map((s) => ({ ...s }));
   }
 

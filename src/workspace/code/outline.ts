@@ -48,7 +48,7 @@ export class UnsupportedLanguageError extends WorkspaceError {
 function describeLanguage(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
-  return dot > 0 ? `language '${base.slice(dot + 1)}' (${path})` : `file without a known language (${path})`;
+  return dot > 0 ? `language '${base.slice(dot + 1)}' in ${path}` : `${path}, a file without a known language`;
 }
 
 /** Counts parses in this process: tests and benchmarks check that caches really avoid work. */
