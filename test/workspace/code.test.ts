@@ -221,6 +221,18 @@ test('C outline (fixture): macros, typedef struct, named struct/enum, globals, f
   assert.equal(symbols[0]!.endLine, symbols[0]!.line, 'a #define ends on its own line');
 });
 
+test('C header (fixture): prototypes are the definitions there, also inside extern "C"; function pointer typedefs', async () => {
+  await assertOutline('ringbuf.h', [
+    ['constant', 'RINGBUF_H', '#define RINGBUF_H'],
+    ['type', 'ring_t', 'typedef struct ring ring_t;'],
+    ['type', 'ring_callback', 'typedef void (*ring_callback)'],
+    ['function', 'ring_init', 'void ring_init('],
+    ['function', 'ring_push', 'int ring_push('],
+    ['function', 'ring_peek', 'unsigned char *ring_peek('],
+    ['constant', 'ring_capacity', 'extern const size_t ring_capacity;'],
+  ]);
+});
+
 test('C++ outline (fixture): namespaces, templates, out-of-line members, enum class, using', async () => {
   await assertOutline('matrix.cpp', [
     ['namespace', 'linalg', 'namespace linalg {'],
@@ -484,7 +496,7 @@ test('symbol index: disk cache makes a second process parse nothing; a changed f
     // First "run": parses every file once, and again not at all for a second question.
     let before = parseStats.files;
     const first = await open();
-    assert.equal((await first.definitions('ring_push')).length, 1);
+    assert.deepEqual((await first.definitions('ring_push')).map((d) => d.path).sort(), ['ringbuf.c', 'ringbuf.h']);
     assert.equal(parseStats.files - before, codeFiles);
     before = parseStats.files;
     assert.equal((await first.definitions('Cart')).length, 1);
@@ -510,7 +522,7 @@ test('symbol index: disk cache makes a second process parse nothing; a changed f
         .then((defs) => console.log(JSON.stringify({ defs: defs.length, parsed: parseStats.files })));`;
     const child = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script, root, cacheDir], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.equal(child.status, 0, child.stderr);
-    assert.deepEqual(JSON.parse(child.stdout), { defs: 1, parsed: 0 });
+    assert.deepEqual(JSON.parse(child.stdout), { defs: 2, parsed: 0 });
 
     // Change one file (different size): only that file is parsed again, and its new symbol is found.
     fs.appendFileSync(path.join(root, 'inventory.go'), '\nfunc Restock(w *Warehouse) {}\n');
