@@ -498,7 +498,11 @@ export class Workspace {
     // The user's globs narrow rg's walk when paths have no root prefix (one root); the index filter
     // applies them exactly in every case.
     if (this.roots.length === 1) for (const g of globList(opts.glob)) flags.push('--glob', g);
-    for (const ex of this.indexOptions.exclude) flags.push('--glob', ex.startsWith('!') ? ex.slice(1) : `!${ex}`);
+    // The exclude settings narrow rg's walk, unless one re-includes ('!pattern'): rg globs cannot say
+    // "except" (a positive glob makes rg search only matching files). Then rg searches more; the index
+    // filter keeps the result exact either way.
+    const exclude = this.indexOptions.exclude;
+    if (!exclude.some((ex) => ex.startsWith('!'))) for (const ex of exclude) flags.push('--glob', `!${ex}`);
     const cfg = this.roots[0]?.matcher.config;
     if (!cfg || cfg.skipGit) flags.push('--glob', '!.git');
     if (!cfg || cfg.skipNodeModules) flags.push('--glob', '!node_modules');

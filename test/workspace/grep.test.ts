@@ -246,3 +246,13 @@ test('truncated results are deterministic: the first maxResults hits in path ord
     assert.deepEqual(await rg.grep('hit', { maxResults: 25, before: 1, after: 1 }), expected, `run ${run}`);
   }
 });
+
+test('exclude settings with a re-include (!pattern) apply the same to files and both searches', async (t) => {
+  const root = makeTree({ 'dist/a.js': 'token\n', 'dist/keep.js': 'token\n', 'src/b.ts': 'token\n' });
+  t.after(() => removeTree(root));
+  for (const disableRipgrep of [false, true]) {
+    const ws = await openWorkspace({ roots: [{ name: 'w', path: root }], options: { exclude: ['dist/*', '!dist/keep.js'], disableRipgrep } });
+    assert.deepEqual(ws.files().map((f) => f.path), ['dist/keep.js', 'src/b.ts']);
+    assert.deepEqual((await ws.grep('token')).hits.map((h) => h.path), ['dist/keep.js', 'src/b.ts'], `rg=${!disableRipgrep}`);
+  }
+});
