@@ -256,3 +256,22 @@ test('exclude settings with a re-include (!pattern) apply the same to files and 
     assert.deepEqual((await ws.grep('token')).hits.map((h) => h.path), ['dist/keep.js', 'src/b.ts'], `rg=${!disableRipgrep}`);
   }
 });
+
+test('ripgrep never misses an indexed file: nested ignore rules, negations, hidden files', async (t) => {
+  const root = makeTree({
+    '.gitignore': 'dist/\n*.log\n!keep.log\n/only-top.txt\n',
+    'src/a.ts': 'TOKEN', 'src/debug.log': 'TOKEN', 'src/keep.log': 'TOKEN', 'dist/out.js': 'TOKEN',
+    'only-top.txt': 'TOKEN', 'src/only-top.txt': 'TOKEN',
+    'pkg/.gitignore': 'generated/\n!important.log\n', 'pkg/generated/g.ts': 'TOKEN', 'pkg/important.log': 'TOKEN',
+    'pkg/other.log': 'TOKEN', 'pkg/.ignore': 'notes.md\n', 'pkg/notes.md': 'TOKEN',
+    'pkg/sub/.rgignore': '*.tmp.ts\n!keep.tmp.ts\n', 'pkg/sub/x.tmp.ts': 'TOKEN', 'pkg/sub/keep.tmp.ts': 'TOKEN',
+    '.config/settings.json': 'TOKEN', '.hidden.ts': 'TOKEN',
+  });
+  t.after(() => removeTree(root));
+  const [rg, js] = await both(root);
+  const indexed = rg.files().map((f) => f.path).filter((p) => !/(^|\/)\.(git|rg)?ignore$/.test(p));
+  assert.deepEqual(indexed, [
+    '.config/settings.json', '.hidden.ts', 'pkg/important.log', 'pkg/sub/keep.tmp.ts', 'src/a.ts', 'src/keep.log', 'src/only-top.txt',
+  ]);
+  for (const ws of [rg, js]) assert.deepEqual((await ws.grep('TOKEN')).hits.map((h) => h.path), indexed);
+});
