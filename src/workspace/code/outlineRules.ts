@@ -59,6 +59,13 @@ function jsAssignedFunction(node: Node, ctx: WalkContext): Found[] | null {
   return def(kind, name, node, isFunction ? 'function' : 'type', exported ? {} : { container: object });
 }
 
+/** A member's name; string-literal names (`"./lib/a.js"(exports) {}` in bundles) without their quotes. */
+function jsMemberName(node: Node): string {
+  const name = field(node, 'name');
+  if (!name) return '';
+  return name.type === 'string' ? name.text.slice(1, -1) : name.text;
+}
+
 const jsRules: LanguageRules = {
   functionLike: new Set(['arrow_function', 'function_expression', 'function', 'generator_function', 'method_definition', 'class_static_block']),
   handlers: byType([
@@ -72,9 +79,9 @@ const jsRules: LanguageRules = {
     [['method_definition'], (node, ctx) => {
       // Object-literal methods inside function bodies are local detail, not outline.
       if (ctx.scope === 'function' && node.parent?.type !== 'class_body') return null;
-      return def('method', fieldText(node, 'name'), node, 'function');
+      return def('method', jsMemberName(node), node, 'function');
     }],
-    [['method_signature', 'abstract_method_signature'], (node) => leaf('method', fieldText(node, 'name'), node)],
+    [['method_signature', 'abstract_method_signature'], (node) => leaf('method', jsMemberName(node), node)],
     [['public_field_definition', 'field_definition'], (node) => {
       const value = field(node, 'value');
       if (!value || !JS_FUNCTION_VALUES.has(value.type)) return null;
