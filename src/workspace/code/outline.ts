@@ -171,10 +171,11 @@ function isExpression(type: string): boolean {
 function emit(found: Found[], current: Node, ctx: WalkContext, rules: LanguageRules, out: OutlineSymbol[]): WalkContext | null {
   let childCtx: WalkContext | null = null;
   for (const f of found) {
-    if (f.name) {
+    // A name across lines is an artifact of a parse error, not a definition.
+    if (f.name && !f.name.includes('\n')) {
       const symbol: OutlineSymbol = { kind: f.kind, name: f.name, line: f.node.startPosition.row + 1, endLine: endLineOf(f.node) };
       const container = f.container ?? ctx.container;
-      if (container) symbol.container = container;
+      if (container && !container.includes('\n')) symbol.container = container;
       out.push(symbol);
     }
     if (f.descend === false) continue;

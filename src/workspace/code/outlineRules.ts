@@ -282,7 +282,12 @@ function cDeclaration(node: Node, ctx: WalkContext): Found[] | null {
       const split = splitQualified(nameNode);
       found.push({ kind: ctx.scope === 'type' ? 'method' : 'function', name: split.name, node, descend: false });
     } else if (isTopLevel(ctx) && node.type === 'declaration' && name && /identifier$/.test(name.type)) {
-      found.push({ kind: isConstQualified(node) ? 'constant' : 'variable', name: name.text, node, descend: false });
+      // `T Foo::s_member = ...` defines a static member of Foo; macros can confuse the parser into
+      // "names" with spaces: those are not definitions.
+      const split = splitQualified(name);
+      if (/\s/.test(split.name)) continue;
+      const kind: SymbolKind = isConstQualified(node) ? 'constant' : 'variable';
+      found.push({ kind, name: split.name, node, descend: false, ...(split.container ? { container: split.container } : {}) });
     }
   }
   const type = field(node, 'type');
