@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { OutlineSymbol, SymbolKind } from './types';
 
 /** Bump when outline rules change: old caches are then ignored. */
-export const OUTLINE_FORMAT = 'outline-v1';
+export const OUTLINE_FORMAT = 'outline-v2';
 
 export interface FileStamp {
   size: number;
