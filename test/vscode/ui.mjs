@@ -96,6 +96,22 @@ export async function runUiTests({ browser, baseUrl, workspace, question, screen
     await page.screenshot({ path: join(screenshots, '3-citation-opened.png') });
   });
 
+  await step('the question box offers recent questions and the editor selection as focus', async () => {
+    if (!ok) throw new Error('skipped: no earlier question');
+    // The cited file is open with the cursor on line 7: select that line and the next.
+    await runPaletteCommand(page, 'View: Focus Active Editor Group');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await runPaletteCommand(page, 'RLM: Ask about workspace');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'focus: src/greeting.ts:' }).waitFor({ timeout: STEP_TIMEOUT });
+    const title = await page.locator('.quick-input-widget .quick-input-title').first().innerText();
+    if (!/focus: src\/greeting\.ts:\d+-\d+/.test(title)) throw new Error(`no selection focus in the title: ${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: question }).filter({ hasText: 'recent' }).first().waitFor({ timeout: STEP_TIMEOUT });
+    await page.screenshot({ path: join(screenshots, '4-recent-and-focus.png') });
+    await page.keyboard.press('Escape');
+  });
+
   await context.close();
   return results;
 }
