@@ -48,6 +48,7 @@ const REFERENCE_FILE_BUDGET = 300;
 const REFERENCE_BYTE_BUDGET = 24 * 1024 * 1024;
 const YIELD_EVERY_MS = 20;
 const STAT_CONCURRENCY = 32;
+const SAVE_EVERY_MS = 30_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -277,6 +278,7 @@ export class CodeIntelligence {
     let parsed = 0;
     let failed = 0;
     let lastYield = Date.now();
+    let lastSave = Date.now();
     // Stat in small parallel batches (cheap), parse one by one (synchronous wasm), yielding now and then.
     for (let i = 0; i < files.length; i += STAT_CONCURRENCY) {
       const batch = files.slice(i, i + STAT_CONCURRENCY);
@@ -302,6 +304,11 @@ export class CodeIntelligence {
           await yieldToEventLoop();
           lastYield = Date.now();
         }
+      }
+      // A long first build saves as it goes: a run cut short still leaves its work for the next one.
+      if (Date.now() - lastSave > SAVE_EVERY_MS) {
+        this.cache.flush();
+        lastSave = Date.now();
       }
     }
     this.cache.flush();
