@@ -209,7 +209,7 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       const paths = Array.isArray(o.paths) ? o.paths.filter((x): x is string => typeof x === 'string') : typeof o.paths === 'string' ? [o.paths] : undefined;
       const text = typeof o.text === 'string' ? o.text : undefined;
       if (!settings.canRecurse) return degradedRlmQuery(prompt, paths, text, p.spec, signal, subCall);
-      return childRun(tree, { runId, parentId: currentCodeId, prompt, paths, text, parent: p, signal });
+      return childRun(tree, { runId, parentId: currentCodeId, prompt, paths, text, parent: p, parentSpec: sandbox.workspaceSpec(), signal });
     },
   };
 
@@ -426,14 +426,15 @@ async function callSubModel(
 
 async function childRun(
   tree: RunTree,
-  c: { runId: string; parentId: string; prompt: string; paths?: string[]; text?: string; parent: RunParams; signal: AbortSignal },
+  c: { runId: string; parentId: string; prompt: string; paths?: string[]; text?: string; parent: RunParams; parentSpec: WorkspaceSpec; signal: AbortSignal },
 ): Promise<string> {
   tree.budget.takeSubCall();
   const subcallId = tree.id();
   const started = Date.now();
+  // The parent's spec carries its file index, so the child opens without rescanning the folders.
   const spec: WorkspaceSpec = c.text !== undefined
-    ? { roots: c.parent.spec.roots, options: c.parent.spec.options, subsetPaths: ['input.txt'], virtualFiles: [{ path: 'input.txt', content: c.text }] }
-    : { ...c.parent.spec, subsetPaths: c.paths?.length ? c.paths : c.parent.spec.subsetPaths };
+    ? { roots: c.parentSpec.roots, options: c.parentSpec.options, files: [], subsetPaths: ['input.txt'], virtualFiles: [{ path: 'input.txt', content: c.text }] }
+    : { ...c.parentSpec, subsetPaths: c.paths?.length ? c.paths : c.parentSpec.subsetPaths };
   let outcome: RunOutcome | undefined;
   let error: string | undefined;
   try {

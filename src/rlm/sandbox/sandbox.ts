@@ -269,6 +269,10 @@ class WorkerSandbox implements Sandbox {
     return (await this.liveHandle()).summary();
   }
 
+  workspaceSpec(): WorkspaceSpec {
+    return this.spec;
+  }
+
   exec(code: string, signal?: AbortSignal): Promise<ExecResult> {
     const run = this.queue.then(() => this.execNow(code, signal));
     this.queue = run.catch(() => undefined);

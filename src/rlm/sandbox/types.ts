@@ -59,6 +59,8 @@ export interface ExecResult {
 export interface Sandbox {
   /** Facts for the root prompt (counts, languages, shallow tree). */
   summary(): Promise<WorkspaceSummary>;
+  /** The workspace spec with its file index filled in once the sandbox is ready, so child runs need not rescan. */
+  workspaceSpec(): WorkspaceSpec;
   /** Runs one code block; variables persist across calls. Never throws for model errors. */
   exec(code: string, signal?: AbortSignal): Promise<ExecResult>;
   dispose(): Promise<void>;
