@@ -564,3 +564,19 @@ describe('the built bundle (dist/sandboxWorker.js)', () => {
     }
   });
 });
+
+test('dispose lets the worker save its symbol cache to disk', async () => {
+  const { mkdtempSync, writeFileSync, readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(join(tmpdir(), 'rlm-flush-'));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'rlm-flush-cache-'));
+  writeFileSync(join(root, 'a.ts'), 'export function flushedOnDispose() { return 1; }\n');
+  const sb = await createSandbox({ workspace: { roots: [{ name: 'w', path: root }], options: { cacheDir } }, hostFunctions: {} });
+  const r = await sb.exec(`print((await context.outline('a.ts')).map(s => s.name))`);
+  assert.match(r.stdout, /flushedOnDispose/);
+  await sb.dispose();
+  const files = readdirSync(join(cacheDir, 'symbols'));
+  assert.equal(files.length, 1);
+  assert.match(readFileSync(join(cacheDir, 'symbols', files[0]), 'utf8'), /flushedOnDispose/);
+});

@@ -40,7 +40,9 @@ export type HostToWorker =
   | { type: 'hostResult'; callId: number; ok: false; error: string }
   /** Stop a block that is waiting on calls (the control word stops one that is running code). */
   | { type: 'cancel'; blockId: number }
-  | { type: 'summary'; requestId: number };
+  | { type: 'summary'; requestId: number }
+  /** The sandbox is being disposed: save caches (the symbol index) and answer 'closed'. */
+  | { type: 'close' };
 
 export type WorkerToHost =
   /** The workspace is open and the sandbox is ready; `restartSpec` reopens it without a scan. */
@@ -52,7 +54,8 @@ export type WorkerToHost =
   | { type: 'evidence'; events: EvidenceEvent[] }
   | { type: 'blockDone'; blockId: number; outcome: BlockOutcome }
   | { type: 'summary'; requestId: number; ok: true; summary: WorkspaceSummary }
-  | { type: 'summary'; requestId: number; ok: false; error: string };
+  | { type: 'summary'; requestId: number; ok: false; error: string }
+  | { type: 'closed' };
 
 /** Result of a bridge call as the prelude receives it (JSON inside the sandbox). */
 export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: string };

@@ -19,6 +19,8 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
 
 /** After a cancel, how long the worker gets to stop on its own before it is terminated. */
 const CANCEL_GRACE_MS = 1000;
+/** How long a disposed worker gets to write its caches before it is terminated. */
+const CLOSE_GRACE_MS = 2000;
 /** The smallest heap that leaves room for the engine itself (the wasm module starts at 16 MiB). */
 const MIN_MEMORY_MB = 32;
 
@@ -151,6 +153,23 @@ class WorkerHandle {
     for (const call of this.hostCalls.values()) call.controller.abort(new Error('cancelled'));
   }
 
+  private onClosed?: () => void;
+
+  /** Lets an idle worker save its caches, then ends it (terminated anyway after CLOSE_GRACE_MS). */
+  async close(reason: string): Promise<void> {
+    if (this.alive && !this.block) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_GRACE_MS);
+        this.onClosed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        this.send({ type: 'close' });
+      });
+    }
+    await this.terminate(reason);
+  }
+
   async terminate(reason: string): Promise<void> {
     this.exitReason ??= reason;
     this.abortHostCalls(reason);
@@ -204,6 +223,9 @@ class WorkerHandle {
         else waiter?.reject(new Error(msg.error));
         return;
       }
+      case 'closed':
+        this.onClosed?.();
+        return;
     }
   }
 
@@ -281,7 +303,7 @@ class WorkerSandbox implements Sandbox {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    await this.handle?.terminate('the sandbox was disposed');
+    await this.handle?.close('the sandbox was disposed');
   }
 
   /** The current worker, replaced first if it has died. */

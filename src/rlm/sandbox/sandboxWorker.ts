@@ -47,6 +47,8 @@ interface WorkspaceApi {
   grep(pattern: string, opts?: GrepOptions): Promise<GrepResult>;
   /** A spec that reopens the same workspace without a scan. */
   childSpec?(): WorkspaceSpec;
+  /** Writes pending cache entries (the symbol index) to disk. */
+  flushCaches?(): void;
 }
 
 /**
@@ -522,6 +524,13 @@ function onMessage(msg: HostToWorker): void {
         post({ type: 'summary', requestId: msg.requestId, ok: true, summary: workspace.summary() });
       } catch (e) {
         post({ type: 'summary', requestId: msg.requestId, ok: false, error: errorText(e) });
+      }
+      return;
+    case 'close':
+      try {
+        workspace.flushCaches?.();
+      } finally {
+        post({ type: 'closed' });
       }
       return;
   }
