@@ -117,12 +117,51 @@ async function rssWorkload(dir: string): Promise<void> {
   console.log(JSON.stringify({ files: files.length, listMs, hits, readChars, outlined: code.length, symbols, peakMb, totalMs: performance.now() - t0, stages }));
 }
 
+/**
+ * The same workload as the product runs it: model code in the sandbox (a worker thread with its resource limits)
+ * calling context.grep/read/outline. This is the number the target is about.
+ */
+async function rssSandboxWorkload(dir: string): Promise<void> {
+  const { createSandbox } = await import('../src/rlm/sandbox/sandbox');
+  const peak = () => Math.round(process.resourceUsage().maxRSS / 1024);
+  const stages: Record<string, number> = {};
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-rss-cache-'));
+  const t0 = performance.now();
+  const sb = await createSandbox({ workspace: { roots: [{ name: 'tree', path: dir }], options: { cacheDir } }, hostFunctions: {}, limits: { blockTimeoutMs: 600_000 } });
+  try {
+    const run = async (stage: string, code: string) => {
+      const r = await sb.exec(code);
+      if (r.error) throw new Error(`${stage}: ${r.error}`);
+      stages[stage] = peak();
+      return r.stdout.trim();
+    };
+    const files = Number(await run('listing', 'print(context.files.length)'));
+    const hits = Number(await run('greps', `const P = ${JSON.stringify(GREP_PATTERNS)}; let n = 0;
+for (let i = 0; i < 100; i++) n += (await context.grep(P[i % P.length], { ignoreCase: i >= P.length, maxResults: 200, glob: i % 3 === 0 ? '*.ts' : undefined })).length;
+print(n)`));
+    const spreadCode = 'function spread(xs, n) { const out = []; for (let i = 0; i < n && xs.length; i++) out.push(xs[Math.floor((i * xs.length) / n)]); return out; }';
+    const readChars = Number(await run('reads', `${spreadCode}
+let chars = 0; for (const f of spread(context.files.filter(f => f.size < 512 * 1024), 50)) chars += (await context.read(f.path, { start: 1, end: 400 })).length;
+print(chars)`));
+    const symbols = Number(await run('outlines', `const code = spread(context.files.filter(f => /\\.(ts|tsx|js|mjs|cjs|jsx|py|go|rs|java|c|h|cc|cpp|hpp|cs|rb|php)$/.test(f.path)), 200);
+let s = 0; for (const f of code) { try { s += (await context.outline(f.path)).length; } catch {} }
+print(s)`));
+    const peakMb = process.resourceUsage().maxRSS / 1024;
+    console.log(JSON.stringify({ files, listMs: 0, hits, readChars, outlined: 200, symbols, peakMb, totalMs: performance.now() - t0, stages }));
+  } finally {
+    await sb.dispose();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
 function peakRss(dir: string): void {
   // BENCH_RSS_HEAP_MB caps V8's old generation in the child (like a worker's resourceLimits): most of the peak
   // is garbage V8 has not collected yet, not live data.
   const heapCap = process.env.BENCH_RSS_HEAP_MB ? [`--max-old-space-size=${process.env.BENCH_RSS_HEAP_MB}`] : [];
   console.log(`2. peak RSS: file listing + 100 greps + 50 reads + 200 outlines (a child process${heapCap.length ? `, ${heapCap[0]}` : ''})`);
-  const child = spawnSync(process.execPath, [...heapCap, '--import', 'tsx', __filename, '--rss-child', dir], { cwd: REPO, encoding: 'utf8' });
+  const mode = process.env.BENCH_RSS_MODE === 'direct' ? '--rss-child' : '--rss-sandbox-child';
+  console.log(`   mode: ${mode === '--rss-child' ? 'Workspace called directly in one process' : 'model code in the sandbox worker, as the product runs it (BENCH_RSS_MODE=direct for the bare Workspace)'}`);
+  const child = spawnSync(process.execPath, [...heapCap, '--import', 'tsx', __filename, mode, dir], { cwd: REPO, encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`RSS child failed: ${child.stderr}`);
   const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, number> & { stages: Record<string, number> };
   console.log(`   ${r.files} files listed in ${r.listMs!.toFixed(0)} ms; ${r.hits} grep hits; ${r.readChars} chars read; ${r.outlined} outlines, ${r.symbols} symbols; ${(r.totalMs! / 1000).toFixed(1)} s`);
@@ -175,6 +214,7 @@ async function symbolIndex(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--rss-child') return rssWorkload(process.argv[3]!);
+  if (process.argv[2] === '--rss-sandbox-child') return rssSandboxWorkload(process.argv[3]!);
   const dir = path.resolve(process.argv[2] ?? defaultDir());
   console.log(`code intelligence bench: ${dir}\n`);
   const only = process.env.BENCH_ONLY; // 'outline', 'index' or 'rss'
