@@ -5,6 +5,7 @@ import { moduleStart } from './vscode/activationClock';
 import * as vscode from 'vscode';
 import { Redactor } from './vscode/redact';
 import { RunRegistry } from './vscode/runRegistry';
+import { askForQuestion, selectionFocus } from './vscode/questionBox';
 import { ApiKeys, setApiKeyCommand } from './vscode/secrets';
 import { registerTrajectoryPanel } from './webview/panel';
 import type { AskServices } from './vscode/ask';
@@ -64,8 +65,16 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
     log,
     { dispose: () => registry.cancelAll() },
     vscode.commands.registerCommand('rlm.askWorkspace', async (args?: AskCommandArgs) => {
+      let request = args;
+      if (!args?.question?.trim()) {
+        // The question box first (light), the engine's modules after: no keystrokes lost to a module load.
+        const selection = args?.useSelection === false ? undefined : selectionFocus(vscode.window.activeTextEditor);
+        const asked = await askForQuestion(context.globalState, selection);
+        if (!asked) return undefined;
+        request = { ...args, question: asked.question, useSelection: asked.useFocus && args?.useSelection !== false };
+      }
       const { askWorkspaceCommand } = await import('./vscode/askCommand');
-      return askWorkspaceCommand(services, context.globalState, args).catch(reportFailure('ask'));
+      return askWorkspaceCommand(services, context.globalState, request).catch(reportFailure('ask'));
     }),
     vscode.commands.registerCommand('rlm.setApiKey', (arg?: { provider?: 'openai'; key?: string }) => setApiKeyCommand(keys, arg)),
     vscode.commands.registerCommand('rlm.clearApiKey', async () => {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { TrajectoryEvent } from '../rlm/events';
 import type { FocusItem } from '../rlm/types';
 import { startAsk, type AskServices } from './ask';
-import { workspaceRelativePath } from './askCommand';
+import { workspaceRelativePath } from './questionBox';
 import { splitByCitations } from './citationText';
 import { ConfigurationError } from './providers';
 import { readSettings } from './settings';
