@@ -48,8 +48,35 @@ async function main() {
   } finally {
     await server.close();
   }
+  await cancelLatency(dir);
   const best = Math.min(...ratios);
   console.log(`subcalls: best ratio to ideal ${best.toFixed(3)} (target <= 1.15) ${best <= 1.15 ? 'PASS' : 'MISS'}`);
+}
+
+/** Time from abort() to runRlm resolving, with 8 slow sub-calls in flight and 56 queued. Target: under 1 s. */
+async function cancelLatency(dir: string) {
+  const server = await startScriptedServer({
+    reply: async (req) => (isSubCall(req) ? { text: 'slow', delayMs: 30_000 } : js(`print(await llm_batch(Array.from({ length: ${CALLS} }, (_, i) => 'q' + i)))`)),
+  });
+  try {
+    const times: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const controller = new AbortController();
+      const client = (model: string) => createClient({ provider: 'openai', model, baseUrl: server.openaiBaseUrl, apiKey: 'bench' });
+      const before = server.requests.length;
+      const running = runRlm({ question: 'bench', workspace: { roots: [{ name: 'p', path: dir }] }, model: client('scripted-model'), subModel: client('scripted-small'), limits: { concurrency: CONCURRENCY }, signal: controller.signal });
+      while (server.requests.slice(before).filter(isSubCall).length < CONCURRENCY) await new Promise((r) => setTimeout(r, 10));
+      const t0 = performance.now();
+      controller.abort();
+      const result = await running;
+      times.push(performance.now() - t0);
+      if (result.stopReason !== 'cancelled') throw new Error(`expected cancelled, got ${result.stopReason}`);
+    }
+    const worst = Math.max(...times);
+    console.log(`cancel: ${CONCURRENCY} sub-calls in flight, ${CALLS - CONCURRENCY} queued -> run ended ${times.map((t) => t.toFixed(0)).join(' / ')} ms after abort (target < 1000 ms) ${worst < 1000 ? 'PASS' : 'MISS'}`);
+  } finally {
+    await server.close();
+  }
 }
 
 main().catch((e) => {
