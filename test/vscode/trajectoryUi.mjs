@@ -103,6 +103,8 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
     // A fresh window registers extension commands a little after the workbench shows.
     await runPaletteCommand(page, 'RLM: Ask about workspace', 120_000);
+    // The first command in a window activates the extension: type only once the question box is up.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'RLM: Ask about workspace' }).waitFor({ timeout: STEP_TIMEOUT });
     await page.keyboard.type(question);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: question }).first().waitFor({ timeout: STEP_TIMEOUT });
     await page.keyboard.press('Enter');

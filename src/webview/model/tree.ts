@@ -37,6 +37,11 @@ function sortKeyOf(e: TrajectoryEvent): number {
   }
 }
 
+/** Sibling order: by sort key, then by arrival. */
+function before(a: TreeNode, b: TreeNode): boolean {
+  return a.sortKey < b.sortKey || (a.sortKey === b.sortKey && a.seq < b.seq);
+}
+
 export class TrajectoryTree {
   /** The invisible top: normally holds one root run. */
   readonly root: TreeNode;
@@ -165,7 +170,6 @@ export class TrajectoryTree {
   private insert(parent: TreeNode, child: TreeNode): void {
     child.parent = parent;
     const list = parent.children;
-    const before = (a: TreeNode, b: TreeNode) => a.sortKey < b.sortKey || (a.sortKey === b.sortKey && a.seq < b.seq);
     // Live events nearly always belong at the end.
     if (!list.length || before(list[list.length - 1], child)) {
       list.push(child);
