@@ -6,7 +6,7 @@ import type { RunResult } from '../rlm/types';
 import { renderAnswerHtml } from './answerHtml';
 import { RunProgress } from './ask';
 
-type FromWebview = { type: 'openCitation'; path: string; line: number; endLine?: number } | { type: 'showTrajectory' } | { type: 'copy' };
+type FromWebview = { type: 'openCitation'; path: string; line: number; endLine?: number } | { type: 'showTrajectory' } | { type: 'copy' } | { type: 'cancel' };
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -63,6 +63,8 @@ export class AnswerPanel {
       await vscode.commands.executeCommand('rlm.openCitation', { path: message.path, line: message.line, endLine: message.endLine });
     } else if (message.type === 'showTrajectory') {
       await vscode.commands.executeCommand('rlm.showTrajectory', this.run.id);
+    } else if (message.type === 'cancel') {
+      this.run.cancel();
     } else if (message.type === 'copy' && this.run.result) {
       await vscode.env.clipboard.writeText(this.run.result.answer);
     }
@@ -105,7 +107,7 @@ button { background: var(--vscode-button-background); color: var(--vscode-button
 button.secondary { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); }
 </style></head><body data-run-id="${escapeHtml(this.run.id)}">
 ${this.body()}
-<div class="actions"><button id="trajectory" class="secondary">Show trajectory</button>${this.run.result ? '<button id="copy" class="secondary">Copy answer</button>' : ''}</div>
+<div class="actions">${this.run.done ? '' : '<button id="cancel">Cancel</button>'}<button id="trajectory" class="secondary">Show trajectory</button>${this.run.result ? '<button id="copy" class="secondary">Copy answer</button>' : ''}</div>
 <script nonce="${n}">
 const vscode = acquireVsCodeApi();
 document.addEventListener('click', (e) => {
@@ -117,6 +119,7 @@ document.addEventListener('click', (e) => {
   }
   if (e.target instanceof Element && e.target.id === 'trajectory') vscode.postMessage({ type: 'showTrajectory' });
   if (e.target instanceof Element && e.target.id === 'copy') vscode.postMessage({ type: 'copy' });
+  if (e.target instanceof Element && e.target.id === 'cancel') { e.target.disabled = true; e.target.textContent = 'Cancelling…'; vscode.postMessage({ type: 'cancel' }); }
 });
 window.addEventListener('message', (e) => {
   const status = document.getElementById('status');

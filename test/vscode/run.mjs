@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureToolchain } from './ensureToolchain.mjs';
-import { QUESTION, TEST_API_KEY, modelScript, writeWorkspace } from './fixture.mjs';
+import { QUESTION, SLOW_QUESTION, TEST_API_KEY, modelScript, writeWorkspace } from './fixture.mjs';
 import { runUiTests } from './ui.mjs';
 import { runTrajectoryUiTests } from './trajectoryUi.mjs';
 
@@ -256,14 +256,14 @@ async function main() {
   const regular = !process.env.RLM_VSCODE_EXTRA_ONLY;
   const integration = regular ? await runIntegration({ browser, baseUrl, port, workspace: dirs.workspace, extensionDir, suiteFile, resultsFile }) : [];
   if (regular) integration.push(keyLeakCheck([dirs.userData, dirs.xdg, dirs.workspace, resultsDir]));
-  const ui = regular ? await runUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log }) : [];
+  const ui = regular ? await runUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, slowQuestion: SLOW_QUESTION, screenshots: resultsDir, log }) : [];
   const trajectoryUi = regular ? await runTrajectoryUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log }) : [];
   // Exploratory UI steps (not part of the suite yet): RLM_VSCODE_EXTRA_UI=./chatUi.mjs runs that module's run*Tests export.
   const extra = [];
   if (process.env.RLM_VSCODE_EXTRA_UI) {
     const mod = await import(new URL(process.env.RLM_VSCODE_EXTRA_UI, import.meta.url).href);
     const fn = Object.entries(mod).find(([name]) => /^run\w*Tests$/.test(name))?.[1];
-    extra.push(...(await fn({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log })));
+    extra.push(...(await fn({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, slowQuestion: SLOW_QUESTION, screenshots: resultsDir, log })));
   }
   copyFileSync(vsix, join(resultsDir, `${pkg.name}-${pkg.version}.vsix`));
   return [...integration.map((r) => ({ ...r, part: 'ext host' })), ...ui.map((r) => ({ ...r, part: 'ui' })), ...trajectoryUi.map((r) => ({ ...r, part: 'ui' })), ...extra.map((r) => ({ ...r, part: 'ui' }))];

@@ -43,7 +43,7 @@ export async function findFrame(page, selector, timeoutMs) {
   throw new Error(`no frame with ${selector} after ${timeoutMs / 1000} s`);
 }
 
-export async function runUiTests({ browser, baseUrl, workspace, question, screenshots, log }) {
+export async function runUiTests({ browser, baseUrl, workspace, question, slowQuestion, screenshots, log }) {
   const results = [];
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
@@ -110,6 +110,28 @@ export async function runUiTests({ browser, baseUrl, workspace, question, screen
     await page.locator('.quick-input-list .monaco-list-row', { hasText: question }).filter({ hasText: 'recent' }).first().waitFor({ timeout: STEP_TIMEOUT });
     await page.screenshot({ path: join(screenshots, '4-recent-and-focus.png') });
     await page.keyboard.press('Escape');
+  });
+
+  await step('a running ask shows a cancellable progress notification; Cancel in the answer panel stops it', async () => {
+    await page.keyboard.press('Escape');
+    await runPaletteCommand(page, 'RLM: Ask about workspace');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'RLM: Ask about workspace' }).waitFor({ timeout: STEP_TIMEOUT });
+    await page.keyboard.type(slowQuestion);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: slowQuestion }).first().waitFor({ timeout: STEP_TIMEOUT });
+    await page.keyboard.press('Enter');
+    // The scripted model holds this reply for minutes. Toasts come and go: read the Notifications center.
+    const panel = await findFrame(page, '#cancel', STEP_TIMEOUT);
+    await runPaletteCommand(page, 'Notifications: Show Notifications');
+    const progress = page.locator('.notifications-center .notification-list-item', { hasText: 'RLM' }).first();
+    await progress.waitFor({ timeout: STEP_TIMEOUT });
+    const text = await progress.innerText();
+    if (!/exploring the workspace|iteration \d+/.test(text)) throw new Error(`unexpected progress text: ${text}`);
+    if ((await progress.locator('.monaco-button, [role="button"]', { hasText: 'Cancel' }).count()) === 0) throw new Error('the progress notification has no Cancel button');
+    await page.screenshot({ path: join(screenshots, '5-progress.png') });
+    await page.keyboard.press('Escape');
+    await panel.locator('#cancel').click();
+    await findFrame(page, '#status[data-stop-reason="cancelled"]', STEP_TIMEOUT);
+    await page.screenshot({ path: join(screenshots, '6-cancelled.png') });
   });
 
   await context.close();
