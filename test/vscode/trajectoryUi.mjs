@@ -10,20 +10,25 @@ import { join } from 'node:path';
 const STEP_TIMEOUT = 60_000;
 const RUN_TIMEOUT = 180_000;
 
-/** F1, type the command, Enter. Retries while the window is still loading its extensions' commands. */
+/**
+ * F1, the command's title, Enter. The title is filled into the palette's own input (not typed), so no keystroke
+ * can land in an editor that still has focus. Retries while the window is still loading extension commands.
+ */
 async function runPaletteCommand(page, title, timeoutMs = STEP_TIMEOUT) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // Focus may sit inside a webview iframe (after clicking the tree): give it back to the workbench first.
+    await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
     await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input').first();
+    const input = page.locator('.quick-input-widget:visible input').first();
     await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-    await page.keyboard.type(title);
+    await input.fill(`>${title}`);
     try {
       await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 5000 });
-      await page.keyboard.press('Enter');
+      await input.press('Enter');
       return;
     } catch (error) {
-      await page.keyboard.press('Escape');
+      await input.press('Escape').catch(() => {});
       if (Date.now() > deadline) throw error;
       await page.waitForTimeout(1000);
     }
@@ -51,13 +56,18 @@ async function expectEditorAt(page, fileName, line) {
   await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col \\d+`) }).first().waitFor({ timeout: STEP_TIMEOUT });
 }
 
-async function setColorTheme(page, name) {
-  await runPaletteCommand(page, 'Preferences: Color Theme');
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: STEP_TIMEOUT });
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: STEP_TIMEOUT });
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(1000);
+/** Flips between the preferred light and dark themes (no theme names to match). */
+async function toggleLightDark(page) {
+  const isLight = () => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs') ?? false);
+  const before = await isLight();
+  await runPaletteCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+  const deadline = Date.now() + STEP_TIMEOUT;
+  while ((await isLight()) === before) {
+    if (Date.now() > deadline) throw new Error('the color theme did not change');
+    await page.waitForTimeout(250);
+  }
+  await page.waitForTimeout(1000); // the webview repaints with the new theme variables
+  return !before;
 }
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -81,6 +91,15 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
   const results = [];
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
+  let workbenchOpen = false;
+  const openWorkbench = async () => {
+    if (workbenchOpen) return;
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.statusbar').waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+    workbenchOpen = true;
+  };
   const step = async (name, fn) => {
     const started = Date.now();
     try {
@@ -95,22 +114,51 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     return r.ok;
   };
 
-  let tree;
-  const filled = await step('trajectory: ask from the palette, "RLM: Show Trajectory" shows the tree with evidence', async () => {
-    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
-    await page.locator('.statusbar').waitFor({ timeout: STEP_TIMEOUT });
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+  await step('trajectory: an XSS payload in a reply, code, output, path and answer renders as text', async () => {
+    await openWorkbench(page);
+    const dir = mkdtempSync(join(tmpdir(), 'rlm-xss-'));
+    const file = join(dir, 'xss.jsonl');
+    writeFileSync(file, xssTrajectoryJsonl());
     // A fresh window registers extension commands a little after the workbench shows.
+    await runPaletteCommand(page, 'RLM: Open Trajectory File', 120_000);
+    // code-server's simple file dialog: a quick input that takes a path.
+    const input = page.locator('.quick-input-widget:visible input').first();
+    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await input.fill(file);
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Enter');
+    const xss = await findFrame(page, '#tree .row[data-node-id="e"]', STEP_TIMEOUT);
+    await xss.locator('#tree .row[data-node-id="c"]').click();
+    await xss.locator('#tree .row[data-node-id="it"]').click();
+    await xss.locator('#answer').hover();
+    const dom = await xss.evaluate(() => ({
+      xss: window.__xss,
+      injected: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], a[href^="javascript"]').length,
+      answer: document.getElementById('answer').textContent,
+      detail: document.getElementById('detail').textContent,
+    }));
+    if (dom.xss !== undefined) throw new Error(`a payload ran: __xss = ${dom.xss}`);
+    if (dom.injected) throw new Error(`${dom.injected} injected elements`);
+    if (!dom.answer.includes('<img src=x onerror="window.__xss=1">')) throw new Error(`the payload is not shown as text: ${dom.answer}`);
+    if (!dom.detail.includes('<script>window.__xss=2</script>')) throw new Error(`the reply is not shown as text: ${dom.detail}`);
+    await page.screenshot({ path: join(screenshots, 'trajectory-xss.png') });
+  });
+
+  let tree;
+  // The asked run's panel (not the XSS one): its header holds the question and its answer has citations.
+  const isAskPanel = async (f) => (await f.$('#answer a.citation')) !== null && ((await f.locator('#header .question').textContent()) ?? '') === question;
+  const filled = await step('trajectory: ask from the palette, "RLM: Show Trajectory" shows the tree with evidence', async () => {
+    await openWorkbench(page);
     await runPaletteCommand(page, 'RLM: Ask about workspace', 120_000);
     // The first command in a window activates the extension: type only once the question box is up.
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'RLM: Ask about workspace' }).waitFor({ timeout: STEP_TIMEOUT });
-    await page.keyboard.type(question);
+    const box = page.locator('.quick-input-widget:visible input').first();
+    await box.fill(question);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: question }).first().waitFor({ timeout: STEP_TIMEOUT });
-    await page.keyboard.press('Enter');
+    await box.press('Enter');
     await runPaletteCommand(page, 'RLM: Show Trajectory');
     // The tree fills while the run goes; wait for the end (a final answer with citations).
-    tree = await findFrame(page, '#tree .row[data-kind="evidence"]', RUN_TIMEOUT, async (f) => (await f.$('#answer a.citation')) !== null && (await f.$('#tree')) !== null);
+    tree = await findFrame(page, '#tree .row[data-kind="evidence"]', RUN_TIMEOUT, isAskPanel);
     const header = await tree.locator('#header').innerText();
     if (!header.includes(question)) throw new Error(`header without the question: ${header}`);
   });
@@ -141,46 +189,15 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     await page.locator('.tabs-container .tab.active', { hasText: /strings\.ts|greeting\.ts/ }).waitFor({ timeout: STEP_TIMEOUT });
   });
 
-  await step('trajectory: an XSS payload in a reply, code, output, path and answer renders as text', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rlm-xss-'));
-    const file = join(dir, 'xss.jsonl');
-    writeFileSync(file, xssTrajectoryJsonl());
-    await runPaletteCommand(page, 'RLM: Open Trajectory File');
-    // code-server's simple file dialog: a quick input that takes a path.
-    const input = page.locator('.quick-input-widget input').first();
-    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-    await input.fill(file);
-    await page.waitForTimeout(500);
-    await page.keyboard.press('Enter');
-    const xss = await findFrame(page, '#tree .row[data-node-id="e"]', STEP_TIMEOUT);
-    await xss.locator('#tree .row[data-node-id="c"]').click();
-    await xss.locator('#tree .row[data-node-id="it"]').click();
-    await xss.locator('#answer').hover();
-    const dom = await xss.evaluate(() => ({
-      xss: window.__xss,
-      injected: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], a[href^="javascript"]').length,
-      answer: document.getElementById('answer').textContent,
-      detail: document.getElementById('detail').textContent,
-    }));
-    if (dom.xss !== undefined) throw new Error(`a payload ran: __xss = ${dom.xss}`);
-    if (dom.injected) throw new Error(`${dom.injected} injected elements`);
-    if (!dom.answer.includes('<img src=x onerror="window.__xss=1">')) throw new Error(`the payload is not shown as text: ${dom.answer}`);
-    if (!dom.detail.includes('<script>window.__xss=2</script>')) throw new Error(`the reply is not shown as text: ${dom.detail}`);
-    await page.screenshot({ path: join(screenshots, 'trajectory-xss.png') });
-  });
-
   await step('trajectory: screenshots in the light and the dark theme', async () => {
     if (!filled) throw new Error('skipped: no trajectory');
     await runPaletteCommand(page, 'RLM: Show Trajectory');
-    await findFrame(page, '#tree .row[data-kind="evidence"]', STEP_TIMEOUT);
-    const isLight = () => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs') ?? false);
-    const startedLight = await isLight();
-    await page.screenshot({ path: join(screenshots, `trajectory-${startedLight ? 'light' : 'dark'}.png`) });
-    await setColorTheme(page, startedLight ? 'Dark Modern' : 'Light Modern');
-    const switched = (await isLight()) !== startedLight;
-    await page.screenshot({ path: join(screenshots, `trajectory-${startedLight ? 'dark' : 'light'}.png`) });
-    await setColorTheme(page, startedLight ? 'Light Modern' : 'Dark Modern');
-    if (!switched) throw new Error('the color theme did not change');
+    await findFrame(page, '#tree .row[data-kind="evidence"]', STEP_TIMEOUT, isAskPanel);
+    const isLight = await page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs') ?? false);
+    await page.screenshot({ path: join(screenshots, `trajectory-${isLight ? 'light' : 'dark'}.png`) });
+    const nowLight = await toggleLightDark(page);
+    await page.screenshot({ path: join(screenshots, `trajectory-${nowLight ? 'light' : 'dark'}.png`) });
+    await toggleLightDark(page);
   });
 
   await context.close();
