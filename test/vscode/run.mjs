@@ -15,6 +15,7 @@ import { ensureToolchain } from './ensureToolchain.mjs';
 import { QUESTION, SLOW_QUESTION, TEST_API_KEY, modelScript, writeWorkspace } from './fixture.mjs';
 import { runUiTests } from './ui.mjs';
 import { runTrajectoryUiTests } from './trajectoryUi.mjs';
+import { runChatUiTests } from './chatUi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -257,8 +258,9 @@ async function main() {
   const integration = regular ? await runIntegration({ browser, baseUrl, port, workspace: dirs.workspace, extensionDir, suiteFile, resultsFile }) : [];
   if (regular) integration.push(keyLeakCheck([dirs.userData, dirs.xdg, dirs.workspace, resultsDir]));
   const ui = regular ? await runUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, slowQuestion: SLOW_QUESTION, screenshots: resultsDir, log }) : [];
+  const chatUi = regular ? await runChatUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log }) : [];
   const trajectoryUi = regular ? await runTrajectoryUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log }) : [];
-  // Exploratory UI steps (not part of the suite yet): RLM_VSCODE_EXTRA_UI=./chatUi.mjs runs that module's run*Tests export.
+  // While developing a UI module: RLM_VSCODE_EXTRA_UI=./x.mjs runs that module's run*Tests export too.
   const extra = [];
   if (process.env.RLM_VSCODE_EXTRA_UI) {
     const mod = await import(new URL(process.env.RLM_VSCODE_EXTRA_UI, import.meta.url).href);
@@ -266,7 +268,7 @@ async function main() {
     extra.push(...(await fn({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, slowQuestion: SLOW_QUESTION, screenshots: resultsDir, log })));
   }
   copyFileSync(vsix, join(resultsDir, `${pkg.name}-${pkg.version}.vsix`));
-  return [...integration.map((r) => ({ ...r, part: 'ext host' })), ...ui.map((r) => ({ ...r, part: 'ui' })), ...trajectoryUi.map((r) => ({ ...r, part: 'ui' })), ...extra.map((r) => ({ ...r, part: 'ui' }))];
+  return [...integration.map((r) => ({ ...r, part: 'ext host' })), ...ui.map((r) => ({ ...r, part: 'ui' })), ...chatUi.map((r) => ({ ...r, part: 'ui' })), ...trajectoryUi.map((r) => ({ ...r, part: 'ui' })), ...extra.map((r) => ({ ...r, part: 'ui' }))];
 }
 
 let results = [];

@@ -12,7 +12,8 @@ const MODEL = {
   tooltip: 'Scripted model for RLM tests',
   detail: 'scripted',
   isUserSelectable: true,
-  capabilities: { toolCalling: false, imageInput: false },
+  // toolCalling: the chat view's default Agent mode lists only models that can call tools.
+  capabilities: { toolCalling: true, imageInput: false },
 };
 
 function textOf(message) {
