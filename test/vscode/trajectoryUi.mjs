@@ -186,7 +186,10 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     const last = await tree.locator('#tree .row.selected').getAttribute('data-kind');
     if (last !== 'citation') throw new Error(`End selected a ${last}, expected the last citation`);
     await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: /strings\.ts|greeting\.ts/ }).waitFor({ timeout: STEP_TIMEOUT });
+    await expectEditorAt(page, 'strings.ts', 1);
+    await page.waitForTimeout(500);
+    // The key that opened the file must not have typed into it.
+    if (await page.locator('.tabs-container .tab.active.dirty').count()) throw new Error('Enter typed into the opened file');
   });
 
   await step('trajectory: screenshots in the light and the dark theme', async () => {

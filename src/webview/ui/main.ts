@@ -269,7 +269,8 @@ treeEl.addEventListener('keydown', (ev) => {
       else if (row.node.parent && row.node.parent !== tree.root) select(row.node.parent);
       break;
     case 'Enter':
-      if (row && !openLocation(row.node)) toggle(row.node);
+      // Acted on at keyup: opening the editor moves focus, and a key still down could type into the file.
+      enterNode = row?.node;
       break;
     case ' ':
       if (row) toggle(row.node);
@@ -278,6 +279,15 @@ treeEl.addEventListener('keydown', (ev) => {
       return;
   }
   ev.preventDefault();
+});
+
+let enterNode: TreeNode | undefined;
+treeEl.addEventListener('keyup', (ev) => {
+  if (ev.key !== 'Enter' || !enterNode) return;
+  const node = enterNode;
+  enterNode = undefined;
+  ev.preventDefault();
+  if (!openLocation(node)) toggle(node);
 });
 
 // Citations in the answer and "open" links in the details: one listener for all of them.
