@@ -32,7 +32,9 @@ const node = {
 const builds = [
   { entryPoints: { cli: 'src/cli.ts' }, ...node, banner: { js: '#!/usr/bin/env node\n' + importMetaShim.banner.js } },
   { entryPoints: { sandboxWorker: 'src/rlm/sandbox/sandboxWorker.ts' }, ...node },
-  { entryPoints: { extension: 'src/extension.ts' }, ...node, external: ['vscode'] },
+  // Activation loads only extension.js; the heavy part (engine, clients, markdown, webviews) is extensionCore.js.
+  { entryPoints: { extension: 'src/extension.ts' }, ...node, external: ['vscode', './vscode/core', './extensionCore.js'] },
+  { entryPoints: { extensionCore: 'src/vscode/core.ts' }, ...node, external: ['vscode'] },
   { entryPoints: { webview: 'src/webview/ui/main.ts' }, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: production, logLevel: 'warning' },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(join(root, p))));
 

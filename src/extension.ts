@@ -1,6 +1,6 @@
 // Activation registers commands, the @rlm chat participant and the rlm_askWorkspace tool, and nothing else:
-// the engine, wasm, model clients, markdown renderer and webviews load on first use (dynamic imports), so
-// activation costs a few milliseconds. Only the light modules below are imported statically.
+// the engine, wasm, model clients, markdown renderer and webviews load on first use (loadCore(), a bundle of
+// their own), so activation costs a few milliseconds. Only the light modules below are imported statically.
 import { moduleStart } from './vscode/activationClock';
 import * as vscode from 'vscode';
 import { Redactor } from './vscode/redact';
@@ -30,6 +30,16 @@ export interface RlmExtensionApi {
   hasStoredKey(provider: 'openai'): Promise<boolean>;
 }
 
+type Core = typeof import('./vscode/core');
+/**
+ * The heavy modules (engine, model clients, markdown, webviews) live in dist/extensionCore.js, loaded on first use:
+ * activation only compiles the small dist/extension.js. From source (unit tests under tsx) they load directly.
+ */
+function loadCore(): Promise<Core> {
+  if (__filename.endsWith('.ts')) return import('./vscode/core');
+  return Promise.resolve(require('./extensionCore.js') as Core);
+}
+
 // Set when this module's top level has run (all static imports evaluated).
 const moduleEnd = performance.now();
 
@@ -44,12 +54,12 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
   const services: AskServices = { registry, keys, log, redactor: new Redactor(), cacheDir: context.globalStorageUri.fsPath };
 
   const chatHandler: vscode.ChatRequestHandler = async (request, chatContext, stream, token) => {
-    const { createChatHandler } = await import('./vscode/chatParticipant');
+    const { createChatHandler } = (await loadCore()).chatParticipant;
     return createChatHandler(services)(request, chatContext, stream, token);
   };
   const followupProvider: vscode.ChatFollowupProvider = {
     async provideFollowups(result, chatContext, token) {
-      const { followupProvider: provider } = await import('./vscode/chatParticipant');
+      const { followupProvider: provider } = (await loadCore()).chatParticipant;
       return provider.provideFollowups(result, chatContext, token);
     },
   };
@@ -73,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
         if (!asked) return undefined;
         request = { ...args, question: asked.question, useSelection: asked.useFocus && args?.useSelection !== false };
       }
-      const { askWorkspaceCommand } = await import('./vscode/askCommand');
+      const { askWorkspaceCommand } = (await loadCore()).askCommand;
       return askWorkspaceCommand(services, context.globalState, request).catch(reportFailure('ask'));
     }),
     vscode.commands.registerCommand('rlm.setApiKey', (arg?: { provider?: 'openai'; key?: string }) => setApiKeyCommand(keys, arg)),
@@ -82,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
       void vscode.window.showInformationMessage('RLM: API key removed from secret storage.');
     }),
     vscode.commands.registerCommand('rlm.openCitation', async (target: CitationTarget) => {
-      const { openCitation } = await import('./vscode/openCitation');
+      const { openCitation } = (await loadCore()).openCitation;
       const editor = await openCitation(target);
       return editor ? { path: editor.document.uri.toString(), line: editor.selection.active.line + 1 } : undefined;
     }),
@@ -104,11 +114,11 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
     context.subscriptions.push(
       vscode.lm.registerTool<AskToolInput>(TOOL_NAME, {
         async prepareInvocation(options, token) {
-          const { createAskTool } = await import('./vscode/askTool');
+          const { createAskTool } = (await loadCore()).askTool;
           return createAskTool(services).prepareInvocation?.(options, token);
         },
         async invoke(options, token) {
-          const { createAskTool } = await import('./vscode/askTool');
+          const { createAskTool } = (await loadCore()).askTool;
           return createAskTool(services).invoke(options, token);
         },
       }),
@@ -123,13 +133,13 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
     registry,
     chatHandler,
     followupProvider,
-    settings: async () => (await import('./vscode/settings')).readSettings(),
+    settings: async () => (await loadCore()).settings.readSettings(),
     ripgrep: async () => {
-      const [{ readSettings }, { locateRipgrep }] = await Promise.all([import('./vscode/settings'), import('./vscode/workspaceSpec')]);
+      const { settings: { readSettings }, workspaceSpec: { locateRipgrep } } = await loadCore();
       return locateRipgrep(readSettings());
     },
     workspaceSpec: async (folders) => {
-      const [{ readSettings }, { buildWorkspace }] = await Promise.all([import('./vscode/settings'), import('./vscode/workspaceSpec')]);
+      const { settings: { readSettings }, workspaceSpec: { buildWorkspace } } = await loadCore();
       return (await buildWorkspace(readSettings(), undefined, folders)).spec;
     },
     hasStoredKey: async (provider) => (await context.secrets.get(`rlm.apiKey.${provider}`)) !== undefined,
