@@ -208,7 +208,7 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       const o = (opts ?? {}) as { paths?: unknown; text?: unknown };
       const paths = Array.isArray(o.paths) ? o.paths.filter((x): x is string => typeof x === 'string') : typeof o.paths === 'string' ? [o.paths] : undefined;
       const text = typeof o.text === 'string' ? o.text : undefined;
-      if (!settings.canRecurse) return degradedRlmQuery(prompt, paths, text, p.spec, signal, subCall);
+      if (!settings.canRecurse) return degradedRlmQuery(prompt, paths, text, sandbox.workspaceSpec(), signal, subCall);
       return childRun(tree, { runId, parentId: currentCodeId, prompt, paths, text, parent: p, parentSpec: sandbox.workspaceSpec(), signal });
     },
   };
@@ -483,7 +483,7 @@ async function degradedRlmQuery(
 ): Promise<string> {
   let material = text ?? '';
   if (!material && paths?.length) {
-    // Same index, ignore and secret rules as the sandbox's context: open the subset and read it, numbered.
+    // Same index (no rescan), ignore and secret rules as the sandbox's context: open the subset and read it, numbered.
     const ws = await openWorkspace({ ...spec, subsetPaths: paths });
     for (const f of ws.files()) {
       if (material.length >= MAX_DEGRADED_CONTEXT_CHARS || signal.aborted) break;

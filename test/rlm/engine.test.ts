@@ -288,3 +288,27 @@ test('rlm_query over a piece of text: the child sees only that text, as input.tx
     },
   );
 });
+
+test('at max depth, rlm_query with paths becomes one llm_query carrying those files, numbered', async () => {
+  const root = [js(`print(await rlm_query('What does cart.ts export?', { paths: ['src/cart.ts'] }))`), js('FINAL("ok")')];
+  let subPrompt = '';
+  await withServer(
+    (req) => {
+      if (isSubCall(req)) {
+        subPrompt = lastUser(req);
+        return 'createCart and addItem';
+      }
+      return root[turnOf(req) - 1];
+    },
+    async (server) => {
+      const result = await runRlm(options(server, { limits: { maxDepth: 0 } }));
+      assert.equal(result.stopReason, 'final');
+      assert.equal(server.requests.filter(isChildRun).length, 0, 'no child run at max depth');
+      assert.match(subPrompt, /^What does cart\.ts export\?/);
+      assert.match(subPrompt, /File src\/cart\.ts:\n1\| export interface Cart/);
+      assert.match(subPrompt, /3\| export function createCart/);
+      assert.doesNotMatch(subPrompt, /retry|SECRET/);
+      assert.match(lastUser(server.requests.filter((r) => !isSubCall(r))[1]), /createCart and addItem/);
+    },
+  );
+});
