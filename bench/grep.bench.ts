@@ -43,8 +43,12 @@ async function main() {
     const summary = await sandbox.summary();
     console.log(`indexed ${summary.fileCount} files, ${(summary.totalBytes / 1024 / 1024).toFixed(0)} MB`);
     const empty: number[] = [];
-    for (let i = 0; i < 20; i++) empty.push((await sandbox.exec('1')).durationMs);
-    console.log(`sandbox: empty block ${median(empty).toFixed(1)} ms (median of 20)`);
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await sandbox.exec('1');
+      empty.push(performance.now() - t0);
+    }
+    console.log(`sandbox: empty block round trip ${median(empty).toFixed(2)} ms (median of 20)`);
     for (const pattern of PATTERNS) {
       const ours: number[] = [];
       const raw: number[] = [];
