@@ -24,8 +24,12 @@ async function runPaletteCommand(page, title, timeoutMs = STEP_TIMEOUT) {
     await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     await input.fill(`>${title}`);
     try {
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 5000 });
-      await input.press('Enter');
+      // Exactly this command: "RLM: Show Trajectory" must not pick "RLM: Show Trajectory History".
+      const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: title }).first().waitFor({ timeout: 5000 });
+      const exactRow = rows.filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+      await ((await exactRow.count()) ? exactRow : rows.filter({ hasText: title }).first()).click();
       return;
     } catch (error) {
       await input.press('Escape').catch(() => {});
@@ -122,11 +126,17 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     // A fresh window registers extension commands a little after the workbench shows.
     await runPaletteCommand(page, 'RLM: Open Trajectory File', 120_000);
     // code-server's simple file dialog: a quick input that takes a path.
+    // Wait for its "Open trajectory" button: the dialog fills in its default folder after it shows, which
+    // would overwrite a path entered too early.
+    await page.locator('.quick-input-widget:visible .monaco-button', { hasText: 'Open trajectory' }).first().waitFor({ timeout: STEP_TIMEOUT });
     const input = page.locator('.quick-input-widget:visible input').first();
-    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-    await input.fill(file);
     await page.waitForTimeout(500);
-    await page.keyboard.press('Enter');
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await input.fill(file);
+      await page.waitForTimeout(300);
+      if ((await input.inputValue()) === file) break;
+    }
+    await input.press('Enter');
     const xss = await findFrame(page, '#tree .row[data-node-id="e"]', STEP_TIMEOUT);
     await xss.locator('#tree .row[data-node-id="c"]').click();
     await xss.locator('#tree .row[data-node-id="it"]').click();
