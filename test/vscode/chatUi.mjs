@@ -2,7 +2,7 @@
 // the scripted server, test/vscode/lm-extension; no Copilot sign-in), "@rlm <question>" is sent, the rendered
 // answer has anchors, the trajectory button and followups, and clicking an anchor opens the cited line.
 import { join } from 'node:path';
-import { runPaletteCommand } from './ui.mjs';
+import { runPaletteCommand, stepRunner } from './ui.mjs';
 
 const STEP_TIMEOUT = 60_000;
 
@@ -10,19 +10,7 @@ export async function runChatUiTests({ browser, baseUrl, workspace, question, sc
   const results = [];
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
-  const step = async (name, fn) => {
-    const started = Date.now();
-    try {
-      await fn();
-      results.push({ name, ok: true, ms: Date.now() - started });
-    } catch (error) {
-      results.push({ name, ok: false, error: error?.stack ?? String(error), ms: Date.now() - started });
-    }
-    await page.screenshot({ path: join(screenshots, `chat-${results.length}.png`) }).catch(() => {});
-    const r = results[results.length - 1];
-    log(`${r.ok ? 'ok  ' : 'FAIL'} [ui] ${name}${r.ok ? '' : `\n${r.error}`}`);
-    return r.ok;
-  };
+  const step = stepRunner({ page, results, log, screenshotFor: (_r, n) => join(screenshots, `chat-${n}.png`) });
 
   await step('chat view: "@rlm" (chat model available without Copilot) answers with anchors, a trajectory button and followups; an anchor opens the cited line', async () => {
     await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);

@@ -6,54 +6,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findFrame, runPaletteCommand, stepRunner } from './ui.mjs';
 
 const STEP_TIMEOUT = 60_000;
 const RUN_TIMEOUT = 180_000;
-
-/**
- * F1, the command's title, Enter. The title is filled into the palette's own input (not typed), so no keystroke
- * can land in an editor that still has focus. Retries while the window is still loading extension commands.
- */
-async function runPaletteCommand(page, title, timeoutMs = STEP_TIMEOUT) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // Focus may sit inside a webview iframe (after clicking the tree): give it back to the workbench first.
-    await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget:visible input').first();
-    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-    await input.fill(`>${title}`);
-    try {
-      // Exactly this command: "RLM: Show Trajectory" must not pick "RLM: Show Trajectory History".
-      const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-      const rows = page.locator('.quick-input-list .monaco-list-row');
-      await rows.filter({ hasText: title }).first().waitFor({ timeout: 5000 });
-      const exactRow = rows.filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-      await ((await exactRow.count()) ? exactRow : rows.filter({ hasText: title }).first()).click();
-      return;
-    } catch (error) {
-      await input.press('Escape').catch(() => {});
-      if (Date.now() > deadline) throw error;
-      await page.waitForTimeout(1000);
-    }
-  }
-}
-
-/** Webviews are nested iframes: the frame whose document matches `selector` (and passes `accept`). */
-async function findFrame(page, selector, timeoutMs, accept = async () => true) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      try {
-        if ((await frame.$(selector)) && (await accept(frame))) return frame;
-      } catch {
-        // frame detached while looking
-      }
-    }
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`no frame with ${selector} after ${timeoutMs / 1000} s`);
-}
 
 async function expectEditorAt(page, fileName, line) {
   await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: STEP_TIMEOUT });
@@ -104,19 +60,7 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
     workbenchOpen = true;
   };
-  const step = async (name, fn) => {
-    const started = Date.now();
-    try {
-      await fn();
-      results.push({ name, ok: true, ms: Date.now() - started });
-    } catch (error) {
-      results.push({ name, ok: false, error: error?.stack ?? String(error), ms: Date.now() - started });
-      await page.screenshot({ path: join(screenshots, `trajectory-failed-${results.length}.png`) }).catch(() => {});
-    }
-    const r = results[results.length - 1];
-    log(`${r.ok ? 'ok  ' : 'FAIL'} [ui] ${name}${r.ok ? '' : `\n${r.error}`}`);
-    return r.ok;
-  };
+  const step = stepRunner({ page, results, log, screenshotFor: (r, n) => (r.ok ? undefined : join(screenshots, `trajectory-failed-${n}.png`)) });
 
   await step('trajectory: an XSS payload in a reply, code, output, path and answer renders as text', async () => {
     await openWorkbench(page);

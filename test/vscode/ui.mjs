@@ -6,34 +6,48 @@ import { join } from 'node:path';
 const STEP_TIMEOUT = 60_000;
 const ANSWER_TIMEOUT = 180_000;
 
-/** F1, type the command's title, Enter (or Escape with `run: false`). Retries while the remote extension host is still registering contributions. */
+/**
+ * F1, the command's title, then run it (or only check it is listed, with run=false). The title is filled into
+ * the palette's own input (not typed), so no keystroke can land in an editor that still has focus; the row is
+ * matched exactly ("RLM: Show Trajectory" must not pick "RLM: Show Trajectory History"). Retries while the window
+ * is still loading extension commands, or when the palette closed under us (focus stolen by a webview).
+ */
 export async function runPaletteCommand(page, title, timeoutMs = 120_000, run = true) {
   const deadline = Date.now() + timeoutMs;
+  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   for (;;) {
+    // Focus may sit inside a webview iframe: give it back to the workbench first.
+    await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
     await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input').first();
+    const input = page.locator('.quick-input-widget:visible input').first();
     await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-    await page.keyboard.type(title);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await input.fill(`>${title}`);
     try {
-      await row.waitFor({ timeout: 5000 });
-      await page.keyboard.press(run ? 'Enter' : 'Escape');
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: title }).first().waitFor({ timeout: 5000 });
+      if (!run) {
+        await input.press('Escape');
+        return;
+      }
+      const exactRow = rows.filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+      // A short click timeout: a palette that closed under us is retried, not waited on for 30 s.
+      await ((await exactRow.count()) ? exactRow : rows.filter({ hasText: title }).first()).click({ timeout: 3000 });
       return;
     } catch (error) {
-      await page.keyboard.press('Escape');
+      await input.press('Escape').catch(() => {});
       if (Date.now() > deadline) throw error;
-      await page.waitForTimeout(2000);
+      await page.waitForTimeout(1000);
     }
   }
 }
 
-/** Webviews are nested iframes: find the frame that holds the selector. */
-export async function findFrame(page, selector, timeoutMs) {
+/** Webviews are nested iframes: the frame whose document matches `selector` (and passes `accept`). */
+export async function findFrame(page, selector, timeoutMs, accept = async () => true) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       try {
-        if (await frame.$(selector)) return frame;
+        if ((await frame.$(selector)) && (await accept(frame))) return frame;
       } catch {
         // frame detached while looking
       }
@@ -43,23 +57,32 @@ export async function findFrame(page, selector, timeoutMs) {
   throw new Error(`no frame with ${selector} after ${timeoutMs / 1000} s`);
 }
 
-export async function runUiTests({ browser, baseUrl, workspace, question, slowQuestion, screenshots, log }) {
-  const results = [];
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const step = async (name, fn) => {
+/**
+ * A runner for named UI steps: records each result with its time, takes the screenshot `screenshotFor` names
+ * (or none), logs one line, and returns whether the step passed. Shared by every UI test module.
+ */
+export function stepRunner({ page, results, log, screenshotFor }) {
+  return async (name, fn) => {
     const started = Date.now();
     try {
       await fn();
       results.push({ name, ok: true, ms: Date.now() - started });
     } catch (error) {
       results.push({ name, ok: false, error: error?.stack ?? String(error), ms: Date.now() - started });
-      await page.screenshot({ path: join(screenshots, `failed-${results.length}.png`) }).catch(() => {});
     }
     const r = results[results.length - 1];
+    const shot = screenshotFor(r, results.length);
+    if (shot) await page.screenshot({ path: shot }).catch(() => {});
     log(`${r.ok ? 'ok  ' : 'FAIL'} [ui] ${name}${r.ok ? '' : `\n${r.error}`}`);
     return r.ok;
   };
+}
+
+export async function runUiTests({ browser, baseUrl, workspace, question, slowQuestion, screenshots, log }) {
+  const results = [];
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const step = stepRunner({ page, results, log, screenshotFor: (r, n) => (r.ok ? undefined : join(screenshots, `failed-${n}.png`)) });
 
   let answerFrame;
   let citation;
