@@ -3,7 +3,7 @@
 import { Budget, BudgetExceeded } from './budget';
 import { checkCitations, invalidCitationNote } from './citations';
 import type { NewEvent, StopReason, TrajectoryEvent } from './events';
-import { ModelError, type ChatMessage, type ChatResponse, type ModelClient } from './models/types';
+import type { ChatMessage, ChatResponse, ModelClient } from './models/types';
 import {
   executionMessage,
   firstMessage,
@@ -391,35 +391,38 @@ async function callSubModel(
 ): Promise<string> {
   const key = JSON.stringify([c.model, c.prompt]);
   const started = Date.now();
-  const cached = tree.cache.get(key);
-  if (cached) {
-    const r = await cached;
-    tree.budget.cachedSubCalls++;
-    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(c.prompt, MAX_EVENT_TEXT), response: clip(r.text, MAX_EVENT_TEXT), model: r.model, usage: { inputTokens: 0, outputTokens: 0 }, durationMs: Date.now() - started, cached: true });
-    return r.text;
+  const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
+  const emit = (e: { response?: string; error?: string; model: string; usage: ChatResponse['usage']; cached: boolean }) =>
+    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(c.prompt, MAX_EVENT_TEXT), durationMs: Date.now() - started, ...e });
+
+  // Identical calls share one request, also while it is still in flight; only the first counts against the budget.
+  let pending = tree.cache.get(key);
+  const cached = pending !== undefined;
+  if (!pending) {
+    tree.budget.takeSubCall();
+    const signal = AbortSignal.any([c.signal, tree.signal]);
+    pending = tree.scheduler.run(() =>
+      tree.subModel.chat({
+        messages: [
+          { role: 'system', content: SUB_CALL_SYSTEM_PROMPT },
+          { role: 'user', content: c.prompt },
+        ],
+        model: c.model,
+        signal,
+      }),
+    );
+    tree.cache.set(key, pending);
   }
-  tree.budget.takeSubCall();
-  const signal = AbortSignal.any([c.signal, tree.signal]);
-  const pending = tree.scheduler.run(() =>
-    tree.subModel.chat({
-      messages: [
-        { role: 'system', content: SUB_CALL_SYSTEM_PROMPT },
-        { role: 'user', content: c.prompt },
-      ],
-      model: c.model,
-      signal,
-    }),
-  );
-  tree.cache.set(key, pending);
   try {
     const r = await pending;
-    tree.budget.addUsage(r.usage);
-    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(c.prompt, MAX_EVENT_TEXT), response: clip(r.text, MAX_EVENT_TEXT), model: r.model, usage: r.usage, durationMs: Date.now() - started, cached: false });
+    if (cached) tree.budget.cachedSubCalls++;
+    else tree.budget.addUsage(r.usage);
+    emit({ response: clip(r.text, MAX_EVENT_TEXT), model: r.model, usage: cached ? NO_USAGE : r.usage, cached });
     return r.text;
   } catch (e) {
     tree.cache.delete(key);
-    const message = e instanceof ModelError ? e.message : errorMessage(e);
-    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(c.prompt, MAX_EVENT_TEXT), error: message, model: c.model, usage: { inputTokens: 0, outputTokens: 0 }, durationMs: Date.now() - started, cached: false });
+    const message = errorMessage(e);
+    emit({ error: message, model: c.model, usage: NO_USAGE, cached });
     throw new Error(`llm_query failed: ${message}`);
   }
 }
