@@ -80,7 +80,14 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
       await page.waitForTimeout(300);
       if ((await input.inputValue()) === file) break;
     }
-    await input.press('Enter');
+    // Accept with the dialog's own button; while the dialog is still refreshing its listing a press can be
+    // swallowed, so press again until it closes.
+    const accept = page.locator('.quick-input-widget:visible .monaco-button', { hasText: 'Open trajectory' }).first();
+    for (let attempt = 0; attempt < 5 && (await accept.isVisible()); attempt++) {
+      if (attempt === 0) await input.press('Enter');
+      else await accept.click({ timeout: 3000 }).catch(() => {});
+      await page.waitForTimeout(1500);
+    }
     const xss = await findFrame(page, '#tree .row[data-node-id="e"]', STEP_TIMEOUT);
     await xss.locator('#tree .row[data-node-id="c"]').click();
     await xss.locator('#tree .row[data-node-id="it"]').click();
