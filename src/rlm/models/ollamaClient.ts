@@ -3,8 +3,9 @@
 // so retry.ts applies the same policy as for OpenAI.
 import { Ollama } from 'ollama';
 import type { ChatRequest, ChatResponse, ClientOptions, ModelClient, RetryPolicy, TokenUsage } from './types';
-import { DEFAULT_TIMEOUT_MS, resolveRetryPolicy, withRetry, type AttemptContext, type RetryInfo } from './retry';
-import { toModelError, httpError, badResponseError, type ErrorContext } from './errors';
+import { DEFAULT_TIMEOUT_MS, resolveRetryPolicy, type AttemptContext, type RetryInfo } from './retry';
+import { probeOnce, retryChat, type ClientRetrySettings } from './clientRetry';
+import { httpError, badResponseError, type ErrorContext } from './errors';
 import { buildResponse } from './usage';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
@@ -34,28 +35,25 @@ export class OllamaClient implements ModelClient {
   async chat(request: ChatRequest): Promise<ChatResponse> {
     const model = request.model ?? this.model;
     const ctx = this.errorContext(model);
-    return withRetry((attempt) => this.once(request, model, attempt, ctx), {
-      policy: this.policy,
-      timeoutMs: this.timeoutMs,
-      signal: request.signal,
-      toError: (err, outcome) => toModelError(err, outcome, ctx),
-      onRetry: (info) => {
-        this.options.onRetry?.(info);
-        request.onRetry?.(info);
-      },
-    });
+    return retryChat((attempt) => this.once(request, model, attempt, ctx), this.retrySettings(), request, ctx);
   }
 
   /** Installed model names (GET /api/tags): proves the server answers. */
   async listModels(signal?: AbortSignal): Promise<string[]> {
     const ctx = this.errorContext(this.model);
-    return withRetry(
+    return probeOnce(
       async (attempt) => {
         const res = await this.sdk(attempt, ctx).list();
         return res.models.map((m) => m.name);
       },
-      { policy: { ...this.policy, maxRetries: 0 }, timeoutMs: Math.min(this.timeoutMs, 10_000), signal, toError: (err, o) => toModelError(err, o, ctx) },
+      this.retrySettings(),
+      signal,
+      ctx,
     );
+  }
+
+  private retrySettings(): ClientRetrySettings {
+    return { policy: this.policy, timeoutMs: this.timeoutMs, onRetry: this.options.onRetry };
   }
 
   errorContext(model: string): ErrorContext {

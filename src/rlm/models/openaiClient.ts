@@ -3,8 +3,9 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ChatRequest, ChatResponse, ClientOptions, ModelClient, RetryPolicy, TokenUsage } from './types';
-import { DEFAULT_TIMEOUT_MS, resolveRetryPolicy, withRetry, type AttemptContext, type RetryInfo } from './retry';
-import { toModelError, badResponseError, type ErrorContext } from './errors';
+import { DEFAULT_TIMEOUT_MS, resolveRetryPolicy, type AttemptContext, type RetryInfo } from './retry';
+import { probeOnce, retryChat, type ClientRetrySettings } from './clientRetry';
+import { badResponseError, type ErrorContext } from './errors';
 import { buildResponse } from './usage';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -48,28 +49,25 @@ export class OpenAIClient implements ModelClient {
   async chat(request: ChatRequest): Promise<ChatResponse> {
     const model = request.model ?? this.model;
     const ctx = this.errorContext(model);
-    return withRetry((attempt) => (this.stream ? this.streamOnce(request, model, attempt, ctx) : this.plainOnce(request, model, attempt, ctx)), {
-      policy: this.policy,
-      timeoutMs: this.timeoutMs,
-      signal: request.signal,
-      toError: (err, outcome) => toModelError(err, outcome, ctx),
-      onRetry: (info) => {
-        this.options.onRetry?.(info);
-        request.onRetry?.(info);
-      },
-    });
+    return retryChat((attempt) => (this.stream ? this.streamOnce(request, model, attempt, ctx) : this.plainOnce(request, model, attempt, ctx)), this.retrySettings(), request, ctx);
   }
 
   /** Lists the server's models: the cheapest request that proves the endpoint and the key work. */
   async listModels(signal?: AbortSignal): Promise<string[]> {
     const ctx = this.errorContext(this.model);
-    return withRetry(
+    return probeOnce(
       async ({ signal: s }) => {
         const page = await this.sdk.models.list({ signal: s });
         return page.data.map((m) => m.id);
       },
-      { policy: { ...this.policy, maxRetries: 0 }, timeoutMs: Math.min(this.timeoutMs, 10_000), signal, toError: (err, o) => toModelError(err, o, ctx) },
+      this.retrySettings(),
+      signal,
+      ctx,
     );
+  }
+
+  private retrySettings(): ClientRetrySettings {
+    return { policy: this.policy, timeoutMs: this.timeoutMs, onRetry: this.options.onRetry };
   }
 
   errorContext(model: string): ErrorContext {
