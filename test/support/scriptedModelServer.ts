@@ -301,19 +301,24 @@ function openaiCompletion(ctx: ReplyContext) {
   };
 }
 
-async function openaiPlain(ctx: ReplyContext): Promise<void> {
+/** A non-streamed JSON reply, or its scripted failure: a malformed body, or a socket dropped halfway. */
+function plainReply(ctx: ReplyContext, body: unknown, malformedBody: string): void {
   const { res, reply } = ctx;
   if (reply.malformed) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{"id": "chatcmpl-scripted", "choices": [ this is not json');
+    res.end(malformedBody);
     return;
   }
-  const body = JSON.stringify(openaiCompletion(ctx));
+  const text = JSON.stringify(body);
   if (reply.drop) {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    return dropAfter(res, body.slice(0, Math.floor(body.length / 2)));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    return dropAfter(res, text.slice(0, Math.floor(text.length / 2)));
   }
-  sendJson(res, 200, JSON.parse(body));
+  sendJson(res, 200, body);
+}
+
+async function openaiPlain(ctx: ReplyContext): Promise<void> {
+  plainReply(ctx, openaiCompletion(ctx), '{"id": "chatcmpl-scripted", "choices": [ this is not json');
 }
 
 async function openaiStream(ctx: ReplyContext): Promise<void> {
@@ -377,18 +382,7 @@ function ollamaFinal(ctx: ReplyContext, content: string) {
 }
 
 async function ollamaPlain(ctx: ReplyContext): Promise<void> {
-  const { res, reply } = ctx;
-  if (reply.malformed) {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{"model": "scripted", "message": { not json');
-    return;
-  }
-  const body = JSON.stringify(ollamaFinal(ctx, ctx.text));
-  if (reply.drop) {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    return dropAfter(res, body.slice(0, Math.floor(body.length / 2)));
-  }
-  sendJson(res, 200, JSON.parse(body));
+  plainReply(ctx, ollamaFinal(ctx, ctx.text), '{"model": "scripted", "message": { not json');
 }
 
 async function ollamaStream(ctx: ReplyContext): Promise<void> {
