@@ -1,8 +1,6 @@
 // Helpers to script a root model, its sub-calls and child runs against the scripted model server.
 // The scripted "model" never knows answers: it writes code, and the facts come from the sandbox's real output.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { makeTree } from '../workspace/helpers';
 import type { ScriptedReply, ScriptedRequest } from './scriptedModelServer';
 
 export const ROOT_MODEL = 'scripted-model';
@@ -48,12 +46,7 @@ export function script(
 
 /** A small realistic project on disk. */
 export function makeProject(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rlm-proj-'));
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(join(dir, dirname(rel)), { recursive: true });
-    writeFileSync(join(dir, rel), content);
-  }
-  return dir;
+  return makeTree(files, 'rlm-proj-');
 }
 
 export const SAMPLE_PROJECT: Record<string, string> = {
