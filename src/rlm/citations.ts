@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Citation } from './events';
 import type { WorkspaceRoot } from '../workspace/types';
+import { resolveWorkspacePath } from '../workspace/workspacePath';
 
 // path:12, path:12-30, path:L12, path#L12-L30; the path needs a '/' or an extension so prose like "step:1" is not one.
 const CITATION = /(?<![\w/.@-])((?:[\w.@+-]+\/)*[\w@+-][\w.@+-]*\.[A-Za-z0-9]+|(?:[\w.@+-]+\/)+[\w.@+-]+)(?::L?|#L)(\d+)(?:\s*[-–]\s*L?(\d+))?/g;
@@ -31,17 +32,13 @@ export function extractCitations(answer: string): RawCitation[] {
 }
 
 /** Maps a workspace-relative path to disk (multi-root: the first segment names the root). */
-export function resolveWorkspacePath(roots: WorkspaceRoot[], relPath: string): string | undefined {
-  const parts = relPath.split('/').filter(Boolean);
-  if (parts.some((p) => p === '..') || path.isAbsolute(relPath)) return undefined;
-  let root = roots[0];
-  let rest = parts;
-  if (roots.length > 1) {
-    root = roots.find((r) => r.name === parts[0]) as WorkspaceRoot;
-    rest = parts.slice(1);
-  }
-  if (!root || rest.length === 0) return undefined;
-  return path.join(root.path, ...rest);
+export function resolveWorkspacePathOnDisk(roots: WorkspaceRoot[], relPath: string): string | undefined {
+  const resolved = resolveWorkspacePath(relPath, roots.map((r) => r.name));
+  if (!resolved) return undefined;
+  const root = roots[resolved.folderIndex];
+  // With several roots every engine path starts with its root's name: a citation without one names no file.
+  if (roots.length > 1 && relPath.split('/')[0] !== root.name) return undefined;
+  return path.join(root.path, ...resolved.segments);
 }
 
 export async function countLines(file: string): Promise<number | undefined> {
@@ -63,7 +60,7 @@ export async function checkCitations(answer: string, roots: WorkspaceRoot[]): Pr
   const lineCounts = new Map<string, Promise<number | undefined>>();
   return Promise.all(
     raws.map(async (c): Promise<Citation> => {
-      const file = resolveWorkspacePath(roots, c.path);
+      const file = resolveWorkspacePathOnDisk(roots, c.path);
       if (!file) return { ...c, valid: false, problem: 'not a path inside the workspace' };
       if (!lineCounts.has(file)) lineCounts.set(file, countLines(file));
       const lines = await lineCounts.get(file);

@@ -8,6 +8,7 @@ import { toIgnoreGlobs } from './globs';
 import { ConfigurationError } from './providers';
 import { findRipgrep, type RipgrepLocation } from './ripgrep';
 import { vscodeExcludeGlobs, type RlmSettings } from './settings';
+import { resolveWorkspacePath } from '../workspace/workspacePath';
 
 /** Virtual workspaces are read into memory: cap files and bytes so a huge remote repo cannot exhaust memory. */
 const VIRTUAL_MAX_FILES = 5000;
@@ -114,11 +115,6 @@ export async function buildWorkspace(
 /** A workspace-relative citation path -> the file's URI (multi-root: the first segment names the folder). */
 export function citationUri(citationPath: string): vscode.Uri | undefined {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const parts = citationPath.replace(/\\/g, '/').split('/').filter((p) => p && p !== '.');
-  if (parts.length === 0 || parts.includes('..') || folders.length === 0) return undefined;
-  if (folders.length > 1) {
-    const folder = folders.find((f) => f.name === parts[0]);
-    if (folder && parts.length > 1) return vscode.Uri.joinPath(folder.uri, ...parts.slice(1));
-  }
-  return vscode.Uri.joinPath(folders[0].uri, ...parts);
+  const resolved = resolveWorkspacePath(citationPath, folders.map((f) => f.name));
+  return resolved && vscode.Uri.joinPath(folders[resolved.folderIndex].uri, ...resolved.segments);
 }
