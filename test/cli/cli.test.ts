@@ -202,3 +202,21 @@ test('--trajectory-format rlm writes the official rlm log format', async () => {
     assert.match(iterations[1].final_answer, /src\/cart\.ts:3/);
   });
 });
+
+test('--version prints the package version; --help lists the commands and every shared option', async () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
+  const v = await runCli(['--version']);
+  assert.equal(v.code, 0);
+  assert.equal(v.stdout.trim(), pkg.version);
+  const top = await runCli(['--help']);
+  assert.equal(top.code, 0);
+  assert.match(top.stdout, /^\s+ask\b/m);
+  const help = await runCli(['ask', '--help']);
+  assert.equal(help.code, 0);
+  for (const flag of ['--dir', '--provider', '--model', '--sub-model', '--base-url', '--max-iterations', '--max-depth', '--max-sub-calls', '--concurrency', '--timeout', '--block-timeout', '--json', '--trajectory', '--trajectory-format', '--quiet']) {
+    assert.match(help.stdout, new RegExp(`^\\s+(-\\w, )?${flag} `, 'm'), `ask --help documents ${flag}`);
+  }
+  const none = await runCli([]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /missing command/);
+});

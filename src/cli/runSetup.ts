@@ -1,0 +1,67 @@
+// Turns the shared options into what the engine needs: workspace roots, model clients (probed once), limits.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { createClient, detectDefaultProvider, checkReachable, DEFAULT_MODELS } from '../rlm/models/createClient';
+import type { ModelClient } from '../rlm/models/types';
+import type { RlmLimits } from '../rlm/types';
+import type { WorkspaceRoot, WorkspaceSpec } from '../workspace/types';
+import { limitsFrom, type RunOptions } from './options';
+import { UsageError } from './usageError';
+
+export interface RunSetup {
+  workspace: WorkspaceSpec;
+  model: ModelClient;
+  subModel?: ModelClient;
+  limits: Partial<RlmLimits>;
+}
+
+/** Folders given with --dir (default: the current folder), named by their base name, made unique. */
+export function workspaceRoots(dirs: string[] = []): WorkspaceRoot[] {
+  const list = dirs.length ? dirs : [process.cwd()];
+  const used = new Set<string>();
+  return list.map((d) => {
+    const abs = path.resolve(d);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(`not a folder: ${d}`);
+    let name = path.basename(abs) || 'root';
+    for (let n = 2; used.has(name); n++) name = `${path.basename(abs)}-${n}`;
+    used.add(name);
+    return { name, path: abs };
+  });
+}
+
+export function workspaceSpec(opts: RunOptions, roots = workspaceRoots(opts.dir)): WorkspaceSpec {
+  return {
+    roots,
+    options: {
+      exclude: opts.exclude ?? [],
+      includeSecrets: opts.includeSecrets ?? false,
+      maxFileBytes: opts.maxFileBytes,
+      cacheDir: opts.cacheDir ?? path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'rlm'),
+    },
+  };
+}
+
+/** The root and sub-model clients; throws one clear line when no model answers. */
+export async function modelClients(opts: RunOptions, signal: AbortSignal, env = process.env): Promise<{ model: ModelClient; subModel?: ModelClient }> {
+  const detected = detectDefaultProvider(env);
+  const provider = opts.provider ?? detected.provider;
+  const baseUrl = opts.baseUrl ?? (provider === detected.provider ? detected.baseUrl : provider === 'ollama' ? env.OLLAMA_HOST : env.OPENAI_BASE_URL);
+  const apiKey = provider === 'openai' ? env.OPENAI_API_KEY?.trim() : undefined;
+  if (provider === 'openai' && !apiKey) {
+    throw new UsageError('no API key: set OPENAI_API_KEY (for a local OpenAI-compatible server any value works), or use --provider ollama');
+  }
+  const modelName = opts.model ?? (env.RLM_MODEL?.trim() || DEFAULT_MODELS[provider]);
+  const timeoutMs = opts.requestTimeout === undefined ? undefined : opts.requestTimeout * 1000;
+  const model = createClient({ provider, model: modelName, baseUrl, apiKey, timeoutMs, stream: true });
+  await checkReachable(model, { signal });
+  const subName = opts.subModel ?? env.RLM_SUB_MODEL?.trim();
+  const subModel = subName && subName !== modelName ? createClient({ provider, model: subName, baseUrl, apiKey, timeoutMs, stream: false }) : undefined;
+  return { model, subModel };
+}
+
+export async function runSetup(opts: RunOptions, signal: AbortSignal): Promise<RunSetup> {
+  const workspace = workspaceSpec(opts);
+  const limits = limitsFrom(opts);
+  return { workspace, limits, ...(await modelClients(opts, signal)) };
+}
