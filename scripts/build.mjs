@@ -36,6 +36,7 @@ const builds = [
   { entryPoints: { extension: 'src/extension.ts' }, ...node, external: ['vscode', './vscode/core', './extensionCore.js'] },
   { entryPoints: { extensionCore: 'src/vscode/core.ts' }, ...node, external: ['vscode'] },
   { entryPoints: { webview: 'src/webview/ui/main.ts' }, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: production, logLevel: 'warning' },
+  { entryPoints: { answerView: 'src/webview/ui/answer.ts' }, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: production, logLevel: 'warning' },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(join(root, p))));
 
 for (const b of builds) await esbuild.build({ ...b, absWorkingDir: root, outdir: dist });

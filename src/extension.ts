@@ -8,6 +8,8 @@ import { RunRegistry } from './vscode/runRegistry';
 import { askForQuestion, selectionFocus } from './vscode/questionBox';
 import { ApiKeys, setApiKeyCommand } from './vscode/secrets';
 import { registerTrajectoryPanel } from './webview/panel';
+import { registerRunsView } from './vscode/runsView';
+import { registerStatusItem } from './vscode/statusItem';
 import type { AskServices } from './vscode/ask';
 import type { AskCommandArgs } from './vscode/askCommand';
 import type { CitationTarget } from './vscode/openCitation';
@@ -51,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
   const log = vscode.window.createOutputChannel('RLM', { log: true });
   const registry = new RunRegistry();
   const keys = new ApiKeys(context.secrets);
-  const services: AskServices = { registry, keys, log, redactor: new Redactor(), cacheDir: context.globalStorageUri.fsPath };
+  const services: AskServices = { registry, keys, log, redactor: new Redactor(), cacheDir: context.globalStorageUri.fsPath, extensionUri: context.extensionUri };
 
   const chatHandler: vscode.ChatRequestHandler = async (request, chatContext, stream, token) => {
     const { createChatHandler } = (await loadCore()).chatParticipant;
@@ -101,7 +103,9 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
 
   // The trajectory panel (src/webview/): rlm.showTrajectory, rlm.openTrajectoryFile, rlm.exportTrajectory,
   // rlm.showHistory and the panel serializer; it follows every run the registry creates.
-  registerTrajectoryPanel(context, registry);
+  const trajectory = registerTrajectoryPanel(context, registry);
+  // A home in the UI: the Runs view in RLM's activity-bar container, and a status bar item while a run goes.
+  context.subscriptions.push(registerRunsView(registry, trajectory.history), registerStatusItem(registry));
 
   // The chat and language-model-tool APIs are missing in some hosts (older VS Code forks): register when present.
   if (vscode.chat?.createChatParticipant) {

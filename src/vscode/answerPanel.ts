@@ -1,23 +1,19 @@
-// The palette command's answer: a webview showing live progress, then the answer as rendered markdown
-// whose path:line citations open the file at that line (through the rlm.openCitation command).
+// The palette's answer panel, as a conversation: each question with its live steps (folded into a summary when
+// the answer arrives), the answer as markdown whose path:line citations open the code, its trajectory link,
+// and a follow-up box that asks the next question in the same session. One panel at most: a new palette
+// question starts a new conversation in it and reveals it. The page keeps its context while hidden
+// (retainContextWhenHidden): one panel, and a half-typed follow-up or an opened step list must survive a tab
+// switch. Messages follow the typed protocol in src/webview/protocol.ts.
 import * as vscode from 'vscode';
 import type { LiveRun } from '../rlm/liveRun';
 import type { RunResult } from '../rlm/types';
-import { renderAnswerHtml } from './answerHtml';
-import { RunProgress } from './ask';
+import { makeNonce, panelPage } from '../webview/page';
+import { panelColumn, trackPanel } from '../webview/placement';
+import { parseFromAnswerView, type ConversationTurn, type FromAnswerView, type ToAnswerView } from '../webview/protocol';
+import { LiveSteps } from './liveSteps';
 
-type FromWebview = { type: 'openCitation'; path: string; line: number; endLine?: number } | { type: 'showTrajectory' } | { type: 'copy' } | { type: 'cancel' };
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function nonce(): string {
-  let out = '';
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  for (let i = 0; i < 32; i++) out += chars[Math.floor(Math.random() * chars.length)];
-  return out;
-}
+/** Asks a follow-up in the conversation's session; resolves to the new run (undefined when it could not start). */
+export type FollowUpAsker = (question: string) => Promise<LiveRun | undefined>;
 
 const STOP_TEXT: Record<string, string> = {
   final: 'Answered',
@@ -30,102 +26,169 @@ const STOP_TEXT: Record<string, string> = {
   model_error: 'The model failed',
 };
 
+/** The answer's one-line account. */
+function footerOf(result: RunResult): string {
+  const k = (n: number) => (n < 1000 ? String(n) : `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`);
+  const parts = [
+    STOP_TEXT[result.stopReason] ?? result.stopReason,
+    `${result.iterations} turn${result.iterations === 1 ? '' : 's'}`,
+    `${result.subCalls} sub-call${result.subCalls === 1 ? '' : 's'}`,
+    `${k(result.usage.inputTokens)} in / ${k(result.usage.outputTokens)} out tokens`,
+    `${(result.durationMs / 1000).toFixed(1)} s`,
+  ];
+  return parts.join(' · ');
+}
+
+interface Turn {
+  run: LiveRun;
+  steps: LiveSteps;
+  off: () => void;
+}
+
+const UPDATE_INTERVAL_MS = 100;
+
 export class AnswerPanel {
   static readonly viewType = 'rlm.answer';
-  private readonly panel: vscode.WebviewPanel;
-  private readonly progress = new RunProgress();
-  private readonly disposables: vscode.Disposable[] = [];
+  /** The one answer panel, while it is open. */
+  static current?: AnswerPanel;
 
-  constructor(private readonly run: LiveRun) {
+  readonly panel: vscode.WebviewPanel;
+  private turns: Turn[] = [];
+  private askFollowUp?: FollowUpAsker;
+  private ready = false;
+  private timer?: NodeJS.Timeout;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly renderedEmitter = new vscode.EventEmitter<{ turns: number; busy: boolean }>();
+  /** The page's last report (tests wait on it). */
+  lastRendered?: { turns: number; busy: boolean };
+
+  /** Shows `run` as the start of a new conversation in the one answer panel, and reveals it. */
+  static show(extensionUri: vscode.Uri, run: LiveRun, askFollowUp?: FollowUpAsker): AnswerPanel {
+    const panel = AnswerPanel.current ?? new AnswerPanel(extensionUri);
+    panel.startConversation(run, askFollowUp);
+    panel.panel.reveal(undefined, false);
+    return panel;
+  }
+
+  private constructor(extensionUri: vscode.Uri) {
+    const media = vscode.Uri.joinPath(extensionUri, 'media');
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
     this.panel = vscode.window.createWebviewPanel(
       AnswerPanel.viewType,
-      `RLM: ${run.question.length > 40 ? `${run.question.slice(0, 40)}…` : run.question}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-      { enableScripts: true, enableCommandUris: false, localResourceRoots: [], retainContextWhenHidden: true },
+      'RLM',
+      { viewColumn: panelColumn(), preserveFocus: false },
+      { enableScripts: true, enableCommandUris: false, localResourceRoots: [media, dist], retainContextWhenHidden: true },
     );
-    this.panel.webview.html = this.html();
+    trackPanel(this.panel);
+    this.panel.iconPath = { light: vscode.Uri.joinPath(media, 'trajectory-light.svg'), dark: vscode.Uri.joinPath(media, 'trajectory-dark.svg') };
+    const asUri = (u: vscode.Uri) => this.panel.webview.asWebviewUri(u).toString();
+    this.panel.webview.html = panelPage({
+      cspSource: this.panel.webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asUri(vscode.Uri.joinPath(dist, 'answerView.js')),
+      styleUri: asUri(vscode.Uri.joinPath(dist, 'answerView.css')),
+      codiconsUri: asUri(vscode.Uri.joinPath(media, 'codicons', 'codicon.css')),
+      title: 'RLM answer',
+    });
     this.disposables.push(
-      this.panel.webview.onDidReceiveMessage((message: FromWebview) => this.onMessage(message)),
+      this.panel.webview.onDidReceiveMessage((raw) => void this.handleMessage(raw)),
       this.panel.onDidDispose(() => this.dispose()),
     );
-    for (const event of run.events) this.progress.update(event);
-    const offEvent = run.onEvent((event) => {
-      if (this.progress.update(event)) void this.panel.webview.postMessage({ type: 'progress', text: this.progress.text });
+    AnswerPanel.current = this;
+  }
+
+  /** The runs of the conversation, oldest first. */
+  get runs(): LiveRun[] {
+    return this.turns.map((t) => t.run);
+  }
+
+  get busy(): boolean {
+    return this.turns.some((t) => !t.run.done);
+  }
+
+  private startConversation(run: LiveRun, askFollowUp?: FollowUpAsker): void {
+    for (const t of this.turns) t.off();
+    this.turns = [];
+    this.askFollowUp = askFollowUp;
+    this.addTurn(run);
+  }
+
+  /** Adds a run to the conversation and follows its events. */
+  addTurn(run: LiveRun): void {
+    const steps = new LiveSteps();
+    for (const e of run.events) steps.update(e);
+    const offEvent = run.onEvent((e) => {
+      if (steps.update(e)) this.schedule();
     });
-    const offEnd = run.onEnd(() => {
-      this.panel.webview.html = this.html();
+    const offEnd = run.onEnd(() => this.send());
+    this.turns.push({ run, steps, off: () => (offEvent(), offEnd()) });
+    this.panel.title = `RLM: ${run.question.length > 40 ? `${run.question.slice(0, 39)}…` : run.question}`;
+    this.send();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.send(), UPDATE_INTERVAL_MS);
+  }
+
+  private send(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.ready) return;
+    const message: ToAnswerView = { type: 'conversation', turns: this.turns.map(turnView), busy: this.busy || !this.askFollowUp };
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** Handles a message from the page. Public so integration tests can act as the page. */
+  async handleMessage(raw: unknown): Promise<void> {
+    const msg: FromAnswerView | undefined = parseFromAnswerView(raw);
+    if (!msg) return;
+    const turn = 'runId' in msg ? this.turns.find((t) => t.run.id === msg.runId) : undefined;
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.send();
+        break;
+      case 'rendered':
+        this.lastRendered = { turns: msg.turns, busy: msg.busy };
+        this.renderedEmitter.fire(this.lastRendered);
+        break;
+      case 'open':
+        await vscode.commands.executeCommand('rlm.openCitation', { path: msg.path, line: msg.line, endLine: msg.endLine });
+        break;
+      case 'showTrajectory':
+        if (turn) await vscode.commands.executeCommand('rlm.showTrajectory', turn.run.id);
+        break;
+      case 'copy':
+        if (turn?.run.result) await vscode.env.clipboard.writeText(turn.run.result.answer);
+        break;
+      case 'cancel':
+        for (const t of this.turns) if (!t.run.done) t.run.cancel();
+        break;
+      case 'followUp':
+        await this.followUp(msg.question);
+        break;
+    }
+  }
+
+  /** Asks `question` as the next turn of this conversation. */
+  async followUp(question: string): Promise<LiveRun | undefined> {
+    if (this.busy || !this.askFollowUp) return undefined;
+    const run = await this.askFollowUp(question);
+    if (run && !this.turns.some((t) => t.run === run)) this.addTurn(run);
+    return run;
+  }
+
+  /** Resolves when the page has drawn a state that satisfies `test`. */
+  whenRendered(test: (r: { turns: number; busy: boolean }) => boolean): Promise<{ turns: number; busy: boolean }> {
+    if (this.lastRendered && test(this.lastRendered)) return Promise.resolve(this.lastRendered);
+    return new Promise((resolve) => {
+      const sub = this.renderedEmitter.event((r) => {
+        if (test(r)) {
+          sub.dispose();
+          resolve(r);
+        }
+      });
     });
-    this.disposables.push({ dispose: offEvent }, { dispose: offEnd });
-  }
-
-  private async onMessage(message: FromWebview): Promise<void> {
-    if (message.type === 'openCitation') {
-      await vscode.commands.executeCommand('rlm.openCitation', { path: message.path, line: message.line, endLine: message.endLine });
-    } else if (message.type === 'showTrajectory') {
-      await vscode.commands.executeCommand('rlm.showTrajectory', this.run.id);
-    } else if (message.type === 'cancel') {
-      this.run.cancel();
-    } else if (message.type === 'copy' && this.run.result) {
-      await vscode.env.clipboard.writeText(this.run.result.answer);
-    }
-  }
-
-  private body(): string {
-    const run = this.run;
-    const question = `<h2 class="question">${escapeHtml(run.question)}</h2>`;
-    if (!run.done) {
-      return `${question}<p class="status running" id="status">Working… ${escapeHtml(this.progress.text)}</p>`;
-    }
-    if (!run.result) {
-      return `${question}<p class="status failed" id="status">Failed: ${escapeHtml(run.error ?? 'unknown error')}</p>`;
-    }
-    const result: RunResult = run.result;
-    const invalid = result.citations.filter((c) => !c.valid);
-    const status = `${STOP_TEXT[result.stopReason] ?? result.stopReason} · ${result.iterations} iteration${result.iterations === 1 ? '' : 's'} · ${result.subCalls} sub-call${result.subCalls === 1 ? '' : 's'} · ${(result.durationMs / 1000).toFixed(1)} s`;
-    const warning = invalid.length
-      ? `<p class="warning">Unverified citations: ${invalid.map((c) => escapeHtml(`${c.path}:${c.line}${c.problem ? ` (${c.problem})` : ''}`)).join(', ')}</p>`
-      : '';
-    const detail = result.detail && result.stopReason !== 'final' ? `<p class="detail">${escapeHtml(result.detail)}</p>` : '';
-    return `${question}<p class="status done" id="status" data-stop-reason="${escapeHtml(result.stopReason)}">${escapeHtml(status)}</p>${detail}
-<div class="answer" id="answer">${renderAnswerHtml(result.answer)}</div>${warning}`;
-  }
-
-  private html(): string {
-    const n = nonce();
-    return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${n}'; script-src 'nonce-${n}';">
-<style nonce="${n}">
-body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 16px 16px; line-height: 1.5; }
-.question { font-size: 1.2em; }
-.status { color: var(--vscode-descriptionForeground); }
-.status.failed, .warning { color: var(--vscode-errorForeground); }
-a.citation { color: var(--vscode-textLink-foreground); cursor: pointer; }
-code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 0 2px; }
-pre { background: var(--vscode-textCodeBlock-background); padding: 8px; overflow-x: auto; }
-.actions { margin: 12px 0; display: flex; gap: 8px; }
-button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 4px 10px; cursor: pointer; }
-button.secondary { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); }
-</style></head><body data-run-id="${escapeHtml(this.run.id)}">
-${this.body()}
-<div class="actions">${this.run.done ? '' : '<button id="cancel">Cancel</button>'}<button id="trajectory" class="secondary">Show trajectory</button>${this.run.result ? '<button id="copy" class="secondary">Copy answer</button>' : ''}</div>
-<script nonce="${n}">
-const vscode = acquireVsCodeApi();
-document.addEventListener('click', (e) => {
-  const link = e.target instanceof Element ? e.target.closest('a.citation') : null;
-  if (link) {
-    e.preventDefault();
-    const endLine = link.getAttribute('data-end-line');
-    vscode.postMessage({ type: 'openCitation', path: link.getAttribute('data-path'), line: Number(link.getAttribute('data-line')), endLine: endLine ? Number(endLine) : undefined });
-  }
-  if (e.target instanceof Element && e.target.id === 'trajectory') vscode.postMessage({ type: 'showTrajectory' });
-  if (e.target instanceof Element && e.target.id === 'copy') vscode.postMessage({ type: 'copy' });
-  if (e.target instanceof Element && e.target.id === 'cancel') { e.target.disabled = true; e.target.textContent = 'Cancelling…'; vscode.postMessage({ type: 'cancel' }); }
-});
-window.addEventListener('message', (e) => {
-  const status = document.getElementById('status');
-  if (e.data && e.data.type === 'progress' && status && status.classList.contains('running')) status.textContent = 'Working… ' + e.data.text;
-});
-</script></body></html>`;
   }
 
   reveal(): void {
@@ -133,7 +196,20 @@ window.addEventListener('message', (e) => {
   }
 
   dispose(): void {
+    if (AnswerPanel.current === this) AnswerPanel.current = undefined;
+    clearTimeout(this.timer);
+    for (const t of this.turns) t.off();
     for (const d of this.disposables.splice(0)) d.dispose();
+    this.renderedEmitter.dispose();
     this.panel.dispose();
   }
+}
+
+function turnView(t: Turn): ConversationTurn {
+  const { run, steps } = t;
+  const base = { runId: run.id, question: run.question, steps: [...steps.steps], stepCount: steps.count };
+  if (!run.done) return { ...base, status: 'running' };
+  if (!run.result) return { ...base, status: 'failed', detail: run.error ?? 'unknown error' };
+  const r = run.result;
+  return { ...base, status: 'done', answer: r.answer, citations: r.citations, stopReason: r.stopReason, detail: r.detail, footer: footerOf(r) };
 }

@@ -2,7 +2,6 @@
 // the LiveRun in the registry, and run the engine. The engine is loaded on first use, so activation stays
 // cheap (no wasm, no index).
 import * as vscode from 'vscode';
-import type { TrajectoryEvent } from '../rlm/events';
 import type { LiveRun } from '../rlm/liveRun';
 import type { FocusItem, RunResult } from '../rlm/types';
 import { Redactor } from './redact';
@@ -19,6 +18,8 @@ export interface AskServices {
   redactor: Redactor;
   /** Folder for caches (the symbol index), outside the workspace. */
   cacheDir?: string;
+  /** The extension's folder (webview scripts and styles); the answer panel opens only when given. */
+  extensionUri?: vscode.Uri;
 }
 
 export interface AskRequest {
@@ -34,30 +35,6 @@ export interface StartedAsk {
   run: LiveRun;
   models: ResolvedModels;
   result: Promise<RunResult>;
-}
-
-/** Live counts for progress displays: root iterations and sub-calls over the whole run tree. */
-export class RunProgress {
-  iterations = 0;
-  subCalls = 0;
-  private rootRunId?: string;
-
-  update(event: TrajectoryEvent): boolean {
-    if (event.type === 'run_start' && this.rootRunId === undefined) this.rootRunId = event.runId;
-    if (event.type === 'iteration' && event.runId === this.rootRunId) {
-      this.iterations = Math.max(this.iterations, event.iteration);
-      return true;
-    }
-    if (event.type === 'subcall') {
-      this.subCalls++;
-      return true;
-    }
-    return false;
-  }
-
-  get text(): string {
-    return `iteration ${this.iterations} · ${this.subCalls} sub-call${this.subCalls === 1 ? '' : 's'}`;
-  }
 }
 
 /** Throws ConfigurationError for setup problems (before any run is created). */

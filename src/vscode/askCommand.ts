@@ -1,9 +1,12 @@
 // "RLM: Ask about workspace": a quick input remembering recent questions (the current selection offered as
-// focus), a cancellable progress notification counting iterations and sub-calls, and the answer panel.
+// focus), a cancellable progress notification showing the current step, and the answer panel, whose follow-up
+// box asks the next questions of the conversation.
 import * as vscode from 'vscode';
 import type { FocusItem, RunResult } from '../rlm/types';
-import { AnswerPanel } from './answerPanel';
-import { RunProgress, startAsk, type AskServices } from './ask';
+import type { LiveRun } from '../rlm/liveRun';
+import { AnswerPanel, type FollowUpAsker } from './answerPanel';
+import { startAsk, type AskServices, type StartedAsk } from './ask';
+import { LiveSteps } from './liveSteps';
 import { showConfigurationError } from './configurationMessage';
 import { ConfigurationError } from './providers';
 import { askForQuestion, rememberQuestion, selectionFocus } from './questionBox';
@@ -46,15 +49,38 @@ export async function askWorkspaceCommand(services: AskServices, state: vscode.M
     throw error;
   }
   const { run } = started;
-  new AnswerPanel(run);
-  const progress = new RunProgress();
+  if (services.extensionUri) AnswerPanel.show(services.extensionUri, run, followUpAsker(services));
+  await withStepProgress(started);
+  return reportOutcome(run);
+}
+
+/** The answer panel's follow-up box: the next question, with its own progress notification. */
+function followUpAsker(services: AskServices): FollowUpAsker {
+  return async (question) => {
+    let started: StartedAsk;
+    try {
+      started = await startAsk(services, { question, origin: 'palette' });
+    } catch (error) {
+      if (error instanceof ConfigurationError) void showConfigurationError(error);
+      else void vscode.window.showErrorMessage(`RLM: ${services.redactor.redact(error instanceof Error ? error.message : String(error))}`);
+      return undefined;
+    }
+    void withStepProgress(started).then(() => reportOutcome(started.run));
+    return started.run;
+  };
+}
+
+/** A cancellable notification that shows what the run is doing now (the step texts of the answer panel). */
+async function withStepProgress(started: StartedAsk): Promise<void> {
+  const { run } = started;
+  const steps = new LiveSteps();
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'RLM', cancellable: true },
     async (report, token) => {
       token.onCancellationRequested(() => run.cancel());
       report.report({ message: 'exploring the workspace…' });
       const off = run.onEvent((event) => {
-        if (progress.update(event)) report.report({ message: progress.text });
+        if (steps.update(event)) report.report({ message: `${steps.current} (step ${steps.count})` });
       });
       try {
         await started.result.catch(() => undefined);
@@ -63,6 +89,10 @@ export async function askWorkspaceCommand(services: AskServices, state: vscode.M
       }
     },
   );
+}
+
+/** Errors and model failures as messages with the action that fixes them; the result for callers and tests. */
+function reportOutcome(run: LiveRun): AskCommandResult {
   if (run.error) {
     void vscode.window.showErrorMessage(`RLM: ${run.error}`, 'Show Log').then((choice) => {
       if (choice) void vscode.commands.executeCommand('rlm.showLog');

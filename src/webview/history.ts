@@ -3,6 +3,9 @@
 import * as vscode from 'vscode';
 import type { TrajectoryEvent } from '../rlm/events';
 import { parseTrajectory, serializeTrajectory, type ParsedTrajectory } from '../rlm/trajectoryFormats';
+import { formatCost, formatDuration, formatTokens } from './model/labels';
+import { summarize } from './model/summary';
+import { TrajectoryTree } from './model/tree';
 
 export interface HistoryEntry {
   /** The run id (also the file name stem). */
@@ -14,6 +17,22 @@ export interface HistoryEntry {
   iterations: number;
   events: number;
   durationMs?: number;
+  /** Older entries lack these. */
+  subCalls?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** USD; null when a model's price is unknown. */
+  costUsd?: number | null;
+}
+
+/** What a user wants to know about a saved run, in one line: turns, sub-calls, tokens, cost, time. */
+export function entryFacts(entry: HistoryEntry): string {
+  const parts = [`${entry.iterations} turn${entry.iterations === 1 ? '' : 's'}`];
+  if (entry.subCalls !== undefined) parts.push(`${entry.subCalls} sub-call${entry.subCalls === 1 ? '' : 's'}`);
+  if (entry.inputTokens !== undefined) parts.push(`${formatTokens(entry.inputTokens)} in / ${formatTokens(entry.outputTokens ?? 0)} out tokens`);
+  if (entry.costUsd !== undefined) parts.push(formatCost(entry.costUsd ?? undefined));
+  if (entry.durationMs !== undefined) parts.push(formatDuration(entry.durationMs));
+  return parts.join(' · ');
 }
 
 /** Oldest entries beyond this many are deleted. */
@@ -24,8 +43,13 @@ const safeName = (id: string) => id.replace(/[^\w.-]/g, '_');
 export function entryFor(id: string, events: readonly TrajectoryEvent[]): HistoryEntry {
   const start = events.find((e) => e.type === 'run_start' && e.parentId === undefined) ?? events.find((e) => e.type === 'run_start');
   const end = events.find((e) => e.type === 'run_end' && e.runId === start?.runId);
+  const summary = summarize(new TrajectoryTree(events));
   return {
     id,
+    subCalls: summary.subCalls,
+    inputTokens: summary.usage.inputTokens,
+    outputTokens: summary.usage.outputTokens,
+    costUsd: summary.cost ?? null,
     question: start?.type === 'run_start' ? start.question : '(unknown question)',
     startedAt: start?.time ?? events[0]?.time ?? Date.now(),
     stopReason: end?.type === 'run_end' ? end.stopReason : undefined,
@@ -40,6 +64,9 @@ export class TrajectoryHistory {
   private readonly indexUri: vscode.Uri;
   /** Serializes index updates (two runs may end together). */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after an entry was saved or deleted. */
+  readonly onDidChange = this.changed.event;
 
   constructor(storage: vscode.Uri) {
     this.dir = vscode.Uri.joinPath(storage, 'trajectories');
@@ -68,6 +95,7 @@ export class TrajectoryHistory {
       index = index.slice(0, MAX_ENTRIES);
       for (const old of dropped) await vscode.workspace.fs.delete(this.fileFor(old.id)).then(undefined, () => undefined);
       await this.writeIndex(index);
+      this.changed.fire();
       return entry;
     });
   }
@@ -85,6 +113,7 @@ export class TrajectoryHistory {
     return this.enqueue(async () => {
       await vscode.workspace.fs.delete(this.fileFor(id)).then(undefined, () => undefined);
       await this.writeIndex((await this.readIndex()).filter((e) => e.id !== id));
+      this.changed.fire();
     });
   }
 

@@ -1,4 +1,4 @@
-// The panel's HTML page: a strict Content-Security-Policy (scripts only with the nonce, styles and fonts only from
+// A webview's HTML page (the trajectory panel's and the answer panel's): a strict Content-Security-Policy (scripts only with the nonce, styles and fonts only from
 // the extension's own files), the stylesheets, and the bundle. Shared by the panel and the benchmark page.
 import { randomBytes } from 'node:crypto';
 import { escapeHtml } from './render/html';
@@ -10,6 +10,8 @@ export interface PageResources {
   scriptUri: string;
   styleUri: string;
   codiconsUri: string;
+  /** The document's title (default: the trajectory panel's). */
+  title?: string;
 }
 
 export function makeNonce(): string {
@@ -36,7 +38,7 @@ export function panelPage(r: PageResources): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${a(r.codiconsUri)}" nonce="${a(r.nonce)}">
 <link rel="stylesheet" href="${a(r.styleUri)}" nonce="${a(r.nonce)}">
-<title>RLM Trajectory</title>
+<title>${a(r.title ?? 'RLM Trajectory')}</title>
 </head>
 <body>
 <script nonce="${a(r.nonce)}" src="${a(r.scriptUri)}"></script>

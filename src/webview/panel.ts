@@ -1,12 +1,17 @@
-// The extension side of the "RLM Trajectory" panel: one webview panel per trajectory (a live run, a history
-// entry, or a file), live events forwarded in batches, jump-to-code, export/import, history, and the serializer
-// that brings panels back after a window reload.
+// The extension side of the "RLM Trajectory" panel: one panel, reused for whatever is shown (a live run, a
+// history entry, a file), in the answer panel's column; live events forwarded in batches, jump-to-code into
+// another column, export/import, history, and the serializer that brings the panel back after a window reload.
+// The panel keeps its page alive while hidden (retainContextWhenHidden): there is at most one, and the user's
+// place (scroll, expanded nodes, selection, filter, a live run's stream) survives switching tabs untouched; the
+// saved webview state covers window reloads.
 import * as vscode from 'vscode';
 import type { TrajectoryEvent } from '../rlm/events';
 import type { LiveRun } from '../rlm/liveRun';
 import { describeProblems, parseAnyTrajectory, serializeTrajectory, toOfficialLog, type TrajectoryFormat } from '../rlm/trajectoryFormats';
-import { TrajectoryHistory, type HistoryEntry } from './history';
+import { exportFileName } from './exportName';
+import { entryFacts, TrajectoryHistory, type HistoryEntry } from './history';
 import { resolveWorkspacePath, selectionLines } from './location';
+import { codeColumn, panelColumn, trackPanel } from './placement';
 import { makeNonce, panelPage } from './page';
 import {
   BATCH_INTERVAL_MS,
@@ -28,6 +33,8 @@ export interface RunLookup {
   last(): LiveRun | undefined;
   /** When given, every new run is saved to history when it ends. */
   onDidCreate?(listener: (run: LiveRun) => void): { dispose(): void };
+  /** Where the run was asked: the palette's runs have their answer in the answer panel. */
+  origin?(id: string): string | undefined;
 }
 
 export interface ExportOptions {
@@ -35,9 +42,14 @@ export interface ExportOptions {
   historyId?: string;
   /** Skips the save dialog (tests, scripts). */
   uri?: vscode.Uri | string;
-  /** Skips the format question. */
+  /** Skips the format question (default: the format used last; asked the first time, or with `ask`). */
   format?: TrajectoryFormat;
+  /** Ask for the format even when one was used before (rlm.exportTrajectoryAs). */
+  askFormat?: boolean;
 }
+
+type Rendered = { nodes: number; rows: number; live: boolean; fits: number };
+const FORMAT_KEY = 'rlm.export.format';
 
 interface SavedState {
   info?: PanelInfo;
@@ -55,11 +67,11 @@ export class TrajectoryPanel implements vscode.Disposable {
   private timer?: NodeJS.Timeout;
   private runSubscriptions: { dispose(): void }[] = [];
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly renderedEmitter = new vscode.EventEmitter<{ nodes: number; rows: number; live: boolean }>();
+  private readonly renderedEmitter = new vscode.EventEmitter<Rendered>();
   /** Fires after the page redrew, with what it shows. */
   readonly onDidRender = this.renderedEmitter.event;
-  /** The page's last report: nodes in the tree, rows visible. */
-  lastRendered?: { nodes: number; rows: number; live: boolean };
+  /** The page's last report: nodes in the tree, rows there are, rows the tree's height fits. */
+  lastRendered?: Rendered;
   /** Messages and events sent since the last init: live batching is observable (and tested). */
   readonly stats = { inits: 0, batches: 0, batchedEvents: 0 };
   private disposed = false;
@@ -109,7 +121,7 @@ export class TrajectoryPanel implements vscode.Disposable {
     this.detach();
     this.run = run;
     this.events = run.events;
-    this.info = { source: { kind: 'run', runId: run.id }, live: !run.done };
+    this.info = { source: { kind: 'run', runId: run.id }, live: !run.done, ...(this.manager.answerElsewhere(run.id) ? { answerElsewhere: true } : {}) };
     this.panel.title = `RLM: ${shorten(run.question)}`;
     const offEvent = run.onEvent((e) => this.queue(e));
     const offEnd = run.onEnd(() => {
@@ -188,7 +200,7 @@ export class TrajectoryPanel implements vscode.Disposable {
         this.sendInit();
         break;
       case 'rendered':
-        this.lastRendered = { nodes: msg.nodes, rows: msg.rows, live: msg.live };
+        this.lastRendered = { nodes: msg.nodes, rows: msg.rows, live: msg.live, fits: msg.fits };
         this.renderedEmitter.fire(this.lastRendered);
         break;
       case 'open':
@@ -215,7 +227,7 @@ export class TrajectoryPanel implements vscode.Disposable {
   }
 
   /** Resolves when the page has drawn a tree that satisfies `test` (tests and the serializer wait on this). */
-  whenRendered(test: (r: { nodes: number; rows: number; live: boolean }) => boolean): Promise<{ nodes: number; rows: number; live: boolean }> {
+  whenRendered(test: (r: Rendered) => boolean): Promise<Rendered> {
     if (this.lastRendered && test(this.lastRendered)) return Promise.resolve(this.lastRendered);
     return new Promise((resolve) => {
       const sub = this.onDidRender((r) => {
@@ -256,8 +268,8 @@ export async function openLocation(loc: Location): Promise<vscode.TextEditor | u
     const doc = await vscode.workspace.openTextDocument(uri);
     const { start, end } = selectionLines(loc.line, loc.endLine, doc.lineCount);
     const selection = new vscode.Selection(start, 0, end, loc.endLine !== undefined && loc.endLine > loc.line ? doc.lineAt(end).range.end.character : 0);
-    // Next to the panel, not on top of it.
-    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: true, selection });
+    // In a column without an RLM panel: the panel the user clicked in stays in view.
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: codeColumn(), preview: true, selection });
     editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return editor;
   } catch (error) {
@@ -275,12 +287,22 @@ export class TrajectoryPanels implements vscode.Disposable {
   private readonly tracked = new Set<string>();
   private readonly saving = new Map<string, Promise<HistoryEntry | undefined>>();
 
+  /** Exports go here by default: the extension's storage, not the repository. */
+  readonly exportsUri: vscode.Uri;
+
   constructor(
     readonly extensionUri: vscode.Uri,
     storageUri: vscode.Uri,
     private readonly runs: RunLookup,
+    private readonly state?: vscode.Memento,
   ) {
     this.history = new TrajectoryHistory(storageUri);
+    this.exportsUri = vscode.Uri.joinPath(storageUri, 'exports');
+  }
+
+  /** Whether the answer panel shows this run's answer (palette asks and their follow-ups). */
+  answerElsewhere(runId: string): boolean {
+    return this.runs.origin?.(runId) === 'palette';
   }
 
   forget(panel: TrajectoryPanel): void {
@@ -289,20 +311,27 @@ export class TrajectoryPanels implements vscode.Disposable {
   }
 
   private createPanel(source: TrajectorySource): TrajectoryPanel {
-    const webviewPanel = vscode.window.createWebviewPanel(VIEW_TYPE, 'RLM Trajectory', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true, enableFindWidget: true });
+    const webviewPanel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      'RLM Trajectory',
+      { viewColumn: panelColumn(), preserveFocus: false },
+      { enableScripts: true, enableFindWidget: true, retainContextWhenHidden: true },
+    );
     return this.adopt(webviewPanel, source);
   }
 
   adopt(webviewPanel: vscode.WebviewPanel, source: TrajectorySource): TrajectoryPanel {
     const panel = new TrajectoryPanel(webviewPanel, this, source);
+    trackPanel(webviewPanel);
     this.panels.add(panel);
     this.active = panel;
     return panel;
   }
 
+  /** The one panel: the one showing this source, else the last one used, else a new one. */
   private existing(source: TrajectorySource): TrajectoryPanel | undefined {
     for (const p of this.panels) if (sameSource(p.source, source)) return p;
-    return undefined;
+    return this.active ?? [...this.panels].pop();
   }
 
   /** Saves the run to history when it ends (once per run). */
@@ -381,51 +410,60 @@ export class TrajectoryPanels implements vscode.Disposable {
     return panel;
   }
 
-  /** rlm.exportTrajectory: writes our JSONL or the official log format. Returns the file written. */
+  /** rlm.exportTrajectory: writes our JSONL or the official log format, then says where. Returns the file written. */
   async exportTrajectory(options: ExportOptions = {}): Promise<vscode.Uri | undefined> {
-    let events: readonly TrajectoryEvent[] | undefined;
-    let name = 'trajectory';
-    if (options.runId) {
-      events = this.runs.get(options.runId)?.events ?? (await this.history.load(options.runId))?.events;
-      name = options.runId;
-    } else if (options.historyId) {
-      events = (await this.history.load(options.historyId))?.events;
-      name = options.historyId;
-    } else if (this.active) {
-      events = this.active.trajectory;
-      const s = this.active.source;
-      name = s.kind === 'run' ? s.runId : s.kind === 'history' ? s.id : 'trajectory';
-    } else {
-      const last = this.runs.last();
-      events = last?.events;
-      name = last?.id ?? name;
-    }
+    const events = await this.eventsToExport(options);
     if (!events?.length) {
       void vscode.window.showInformationMessage('RLM: no trajectory to export.');
       return undefined;
     }
-    let format = options.format;
+    const last = this.state?.get<TrajectoryFormat>(FORMAT_KEY);
+    let format = options.format ?? (options.askFormat ? undefined : last);
     if (!format) {
-      const pick = await vscode.window.showQuickPick(
-        [
-          { label: 'RLM for VS Code (JSONL)', description: 'every event; reopens exactly', format: 'rlm-vscode' as const },
-          { label: 'Official rlm log (JSONL)', description: "readable by the rlm project's visualizer", format: 'rlm-official' as const },
-        ],
-        { title: 'Export trajectory as' },
-      );
+      const choices = [
+        { label: 'RLM for VS Code (JSONL)', description: 'every event; reopens exactly', format: 'rlm-vscode' as const },
+        { label: 'Official rlm log (JSONL)', description: "readable by the rlm project's visualizer", format: 'rlm-official' as const },
+      ];
+      const pick = await vscode.window.showQuickPick(last ? [...choices].sort((a) => (a.format === last ? -1 : 1)) : choices, { title: 'Export trajectory as (remembered for next time)' });
       format = pick?.format;
     }
     if (!format) return undefined;
+    await this.state?.update(FORMAT_KEY, format);
     let uri = options.uri ? toUri(options.uri) : undefined;
     if (!uri) {
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const file = `${name.replace(/[^\w.-]/g, '_')}${format === 'rlm-official' ? '.rlm-log' : ''}.jsonl`;
-      uri = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, file) : undefined, filters: { 'Trajectory (JSONL)': ['jsonl'] }, saveLabel: 'Export' });
+      await vscode.workspace.fs.createDirectory(this.exportsUri);
+      uri = await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.joinPath(this.exportsUri, exportFileName(events, format)),
+        filters: { 'Trajectory (JSONL)': ['jsonl'] },
+        saveLabel: 'Export',
+        title: `Export trajectory (${format === 'rlm-official' ? 'official rlm log' : 'RLM for VS Code'} format; "RLM: Export Trajectory As…" to change)`,
+      });
     }
     if (!uri) return undefined;
     const text = format === 'rlm-official' ? toOfficialLog(events) : serializeTrajectory(events);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    void this.announceExport(uri);
     return uri;
+  }
+
+  private async eventsToExport(options: ExportOptions): Promise<readonly TrajectoryEvent[] | undefined> {
+    if (options.runId) return this.runs.get(options.runId)?.events ?? (await this.history.load(options.runId))?.events;
+    if (options.historyId) return (await this.history.load(options.historyId))?.events;
+    if (this.active) return this.active.trajectory;
+    return this.runs.last()?.events;
+  }
+
+  /** "Exported to …" with Open (in a column beside the panels) and Reveal (the OS file manager, or the path copied). */
+  private async announceExport(uri: vscode.Uri): Promise<void> {
+    const name = uri.path.split('/').pop() ?? uri.fsPath;
+    const choice = await vscode.window.showInformationMessage(`RLM: trajectory exported to ${name}`, 'Open', 'Reveal');
+    if (choice === 'Open') await vscode.window.showTextDocument(uri, { viewColumn: codeColumn(), preview: true });
+    if (choice === 'Reveal') {
+      await Promise.resolve(vscode.commands.executeCommand('revealFileInOS', uri)).catch(async () => {
+        await vscode.env.clipboard.writeText(uri.fsPath);
+        void vscode.window.showInformationMessage(`RLM: path copied: ${uri.fsPath}`);
+      });
+    }
   }
 
   /** rlm.showHistory: a quick pick of saved runs; pick to reopen, the trash button to delete. */
@@ -440,7 +478,7 @@ export class TrajectoryPanels implements vscode.Disposable {
     const toItem = (entry: HistoryEntry): Item => ({
       label: entry.question.replace(/\s+/g, ' ').slice(0, 120) || entry.id,
       description: `${new Date(entry.startedAt).toLocaleString()} · ${entry.stopReason ?? 'unfinished'}`,
-      detail: `${entry.iterations} iterations · ${entry.events} events${entry.durationMs !== undefined ? ` · ${(entry.durationMs / 1000).toFixed(1)} s` : ''}`,
+      detail: entryFacts(entry),
       buttons: [remove],
       entry,
     });
@@ -489,12 +527,13 @@ export class TrajectoryPanels implements vscode.Disposable {
  * history when they end.
  */
 export function registerTrajectoryPanel(context: vscode.ExtensionContext, runs: RunLookup): TrajectoryPanels {
-  const panels = new TrajectoryPanels(context.extensionUri, context.globalStorageUri, runs);
+  const panels = new TrajectoryPanels(context.extensionUri, context.globalStorageUri, runs, context.globalState);
   context.subscriptions.push(
     panels,
     vscode.commands.registerCommand('rlm.showTrajectory', (runId?: unknown) => panels.showRun(typeof runId === 'string' ? runId : undefined)),
     vscode.commands.registerCommand('rlm.openTrajectoryFile', (uri?: unknown) => panels.openFile(uri instanceof vscode.Uri || typeof uri === 'string' ? uri : undefined)),
     vscode.commands.registerCommand('rlm.exportTrajectory', (options?: unknown) => panels.exportTrajectory(typeof options === 'string' ? { runId: options } : ((options as ExportOptions | undefined) ?? {}))),
+    vscode.commands.registerCommand('rlm.exportTrajectoryAs', (options?: unknown) => panels.exportTrajectory({ ...(typeof options === 'string' ? { runId: options } : ((options as ExportOptions | undefined) ?? {})), askFormat: true })),
     vscode.commands.registerCommand('rlm.showHistory', () => panels.showHistory()),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => panels.restore(panel, state) }),
   );

@@ -20,12 +20,16 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds dist/webview.js (same options as scripts/build.mjs) when it is missing or older than src/webview. */
-export async function ensureWebviewBundle(): Promise<void> {
-  const out = join(ROOT, 'dist/webview.js');
+/** The two webview bundles: the trajectory panel and the answer panel. */
+export type WebviewBundle = 'webview' | 'answerView';
+const ENTRIES: Record<WebviewBundle, string> = { webview: 'src/webview/ui/main.ts', answerView: 'src/webview/ui/answer.ts' };
+
+/** Builds dist/<bundle>.js (same options as scripts/build.mjs) when it is missing or older than src/webview. */
+export async function ensureWebviewBundle(bundle: WebviewBundle = 'webview'): Promise<void> {
+  const out = join(ROOT, `dist/${bundle}.js`);
   if (existsSync(out) && statSync(out).mtimeMs >= newestMtime(join(ROOT, 'src/webview'))) return;
   const esbuild = await import('esbuild');
-  await esbuild.build({ entryPoints: { webview: 'src/webview/ui/main.ts' }, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, logLevel: 'warning', absWorkingDir: ROOT, outdir: join(ROOT, 'dist') });
+  await esbuild.build({ entryPoints: { [bundle]: ENTRIES[bundle] }, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, logLevel: 'warning', absWorkingDir: ROOT, outdir: join(ROOT, 'dist') });
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
@@ -61,8 +65,9 @@ export interface PanelPage {
   close(): Promise<void>;
 }
 
-export async function openPanelPage(options: { width?: number; height?: number } = {}): Promise<PanelPage> {
-  await ensureWebviewBundle();
+export async function openPanelPage(options: { width?: number; height?: number; bundle?: WebviewBundle } = {}): Promise<PanelPage> {
+  const bundle = options.bundle ?? 'webview';
+  await ensureWebviewBundle(bundle);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
@@ -70,7 +75,7 @@ export async function openPanelPage(options: { width?: number; height?: number }
   try {
     const page = await browser.newPage({ viewport: { width: options.width ?? 1000, height: options.height ?? 800 } });
     const nonce = makeNonce();
-    const html = panelPage({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/dist/webview.css`, codiconsUri: `${ORIGIN}/media/codicons/codicon.css` });
+    const html = panelPage({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/dist/${bundle}.js`, styleUri: `${ORIGIN}/dist/${bundle}.css`, codiconsUri: `${ORIGIN}/media/codicons/codicon.css` });
     await page.route(`${ORIGIN}/**`, async (route) => {
       const path = new URL(route.request().url()).pathname;
       if (path === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: html });

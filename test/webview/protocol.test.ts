@@ -12,7 +12,7 @@ test('messages from the page are validated: malformed ones are dropped', () => {
     assert.equal(parseFromWebview(bad), undefined, JSON.stringify(bad));
   }
   assert.deepEqual(parseFromWebview({ type: 'export' }), { type: 'export' });
-  assert.deepEqual(parseFromWebview({ type: 'rendered', nodes: 5, rows: -1, live: 'yes' }), { type: 'rendered', nodes: 5, rows: 0, live: false });
+  assert.deepEqual(parseFromWebview({ type: 'rendered', nodes: 5, rows: -1, live: 'yes', fits: 20 }), { type: 'rendered', nodes: 5, rows: 0, live: false, fits: 20 });
 });
 
 test('events travel as one JSON string and come back equal', () => {

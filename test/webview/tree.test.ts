@@ -30,7 +30,7 @@ test('builds run -> iterations -> code -> sub-calls/evidence -> child run -> ...
     [
       'run0',
       [
-        ['it1', [['c1', ['e1', 'e2', 's1', ['s2', [['run1', [['it1c', [['c1c', ['e1c']]]], ['f1c', ['f1c#0']]]]]]]]]],
+        ['it1', [['c1', [['c1/grep:invalidate', ['e1']], 'e2', 's1', ['s2', [['run1', [['it1c', [['c1c', ['e1c']]]], ['f1c', ['f1c#0']]]]]]]]]],
         ['it2', ['c2']],
         ['f0', ['f0#0', 'f0#1', 'f0#2']],
       ],
@@ -57,7 +57,8 @@ test('an event whose parent never arrives stays visible under its run', () => {
   const events = smallTrajectory().filter((e) => e.id !== 'c1'); // lose the code block
   const tree = new TrajectoryTree(events);
   const run = tree.get('run0')!;
-  const orphans = run.children.map((c) => c.id);
+  // Grep hits hang in their search's group (run0/grep:…), the rest directly under the run.
+  const orphans = run.children.flatMap((c) => (c.kind === 'search' ? c.children.map((h) => h.id) : [c.id]));
   for (const id of ['e1', 'e2', 's1', 's2']) assert.ok(orphans.includes(id), `${id} should hang under the run, got ${orphans}`);
   assert.equal(tree.get('run1')?.parent?.id, 's2', 'the child run still hangs under its sub-call');
 });
@@ -97,7 +98,7 @@ test('rows: default expansion shows down to code blocks, child runs closed; expa
   x.toggle(tree.get('s2')!);
   assert.ok(visibleRows(tree, x).some((r) => r.node.id === 'run1' && r.depth === 4));
   x.expandAll();
-  assert.equal(visibleRows(tree, x).length, tree.size);
+  assert.equal(visibleRows(tree, x).filter((r) => r.node.kind !== 'search').length, tree.size, 'every node, plus the search groups');
   x.collapseAll();
   assert.deepEqual(visibleRows(tree, x).map((r) => r.node.id), ['run0']);
   x.toggle(tree.get('run0')!);
@@ -129,7 +130,9 @@ test('located nodes: evidence and citations jump to code, others do not', () => 
   assert.deepEqual(locationOf(tree.get('f0#0')!), { path: 'src/cache.ts', line: 42, endLine: 48 });
   assert.equal(locationOf(tree.get('c1')!), undefined);
   assert.equal(locationOf(tree.get('s1')!), undefined);
-  assert.equal(labelOf(tree.get('e1')!).label, 'grep /invalidate/ src/cache.ts:42');
+  assert.equal(labelOf(tree.get('e1')!).label, 'src/cache.ts:42', 'a grep hit under its search: path:line first');
+  assert.equal(labelOf(tree.get('c1/grep:invalidate')!).label, 'grep /invalidate/');
+  assert.equal(labelOf(tree.get('c1/grep:invalidate')!).description, '1 hit in 1 file');
   assert.equal(labelOf(tree.get('f0#2')!).tone, 'warning', 'an invalid citation is flagged');
   assert.equal(labelOf(tree.get('c2')!).tone, 'error');
 });

@@ -23,6 +23,48 @@ export function firstLine(text: string | undefined, max = 120): string {
   return trimmed.length > max ? trimmed.slice(0, max - 1) + '…' : trimmed;
 }
 
+const MAX_COMPARED_LINES = 400;
+const MAX_COMPARED_SIBLINGS = 64;
+
+/**
+ * The line of `text` that tells it apart from its siblings' texts: the first non-empty line that is not in
+ * every sibling (eight sub-calls sharing an instruction differ by the file or chunk they were given). Falls back
+ * to the first line when nothing differs.
+ */
+export function distinguishingLine(text: string, siblings: readonly string[], max = 120): string {
+  const lines = (t: string) => t.split('\n', MAX_COMPARED_LINES).map((l) => l.trim()).filter(Boolean);
+  const others = siblings.filter((s) => s !== text).slice(0, MAX_COMPARED_SIBLINGS).map((s) => new Set(lines(s)));
+  if (!others.length) return firstLine(text, max);
+  const own = lines(text);
+  // A line is shared when every other sibling has it too; the first one that is not shared is the difference.
+  const differing = own.find((l) => others.some((set) => !set.has(l))) ?? own[0] ?? '';
+  return differing.length > max ? differing.slice(0, max - 1) + '…' : differing;
+}
+
+/** Sub-calls of the same kind under the same code block: the siblings a sub-call's label must differ from. */
+function subcallSiblings(node: TreeNode): TreeNode[] {
+  const e = node.event;
+  const kind = e.type === 'subcall' ? e.kind : undefined;
+  return (node.parent?.children ?? [node]).filter((c) => c.event.type === 'subcall' && c.event.kind === kind);
+}
+
+function subcallDescription(node: TreeNode, siblings: readonly TreeNode[]): string {
+  if (node.distinct?.siblings === siblings.length) return node.distinct.text;
+  const prompt = node.event.type === 'subcall' ? node.event.prompt : '';
+  const text = distinguishingLine(prompt, siblings.map((s) => (s.event.type === 'subcall' ? s.event.prompt : '')));
+  node.distinct = { siblings: siblings.length, text };
+  return text;
+}
+
+/** An rlm_query's tokens are spent by its child run: shown from the child's run_end when the sub-call has none. */
+function subcallUsage(node: TreeNode): { inputTokens: number; outputTokens: number } {
+  const e = node.event;
+  if (e.type !== 'subcall') return { inputTokens: 0, outputTokens: 0 };
+  if (e.usage.inputTokens || e.usage.outputTokens || e.kind !== 'rlm_query') return e.usage;
+  const child = node.children.find((c) => c.kind === 'run' && c.end);
+  return child?.end?.usage ?? e.usage;
+}
+
 /** The model's reply without its code blocks: its reasoning. */
 export function reasoningOf(response: string): string {
   return response.replace(/```[\s\S]*?(```|$)/g, '').trim();
@@ -42,6 +84,12 @@ export function formatTokens(n: number): string {
   return `${(n / 1_000_000).toFixed(2)}M`;
 }
 
+export function formatCost(usd: number | undefined): string {
+  if (usd === undefined) return 'n/a';
+  if (usd === 0) return '$0';
+  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
 export const range = (line: number, endLine?: number) => (endLine !== undefined && endLine !== line ? `${line}-${endLine}` : `${line}`);
 
 const EVIDENCE_ICONS: Record<string, string> = {
@@ -58,7 +106,11 @@ export function labelOf(node: TreeNode): NodeLabel {
     case 'run': {
       const run = e as RunStartEvent;
       const end = node.end;
-      const badges = end ? [end.stopReason, formatDuration(end.durationMs)] : ['running'];
+      // A finished run says how it ended, what it cited and what it spent; a child run's own numbers.
+      const citations = node.final ? [`${node.final.citations.length} citation${node.final.citations.length === 1 ? '' : 's'}`] : [];
+      // A child's final answer without its run_end (older trajectories) still means it is not running.
+      const unended = node.final ? ['answered', ...citations] : ['running'];
+      const badges = end ? [end.stopReason, ...citations, `${formatTokens(end.usage.inputTokens)} in / ${formatTokens(end.usage.outputTokens)} out`, formatDuration(end.durationMs)] : unended;
       return {
         icon: run.depth === 0 ? 'debug-start' : 'type-hierarchy-sub',
         label: run.depth === 0 ? 'Run' : `Child run (depth ${run.depth})`,
@@ -88,13 +140,16 @@ export function labelOf(node: TreeNode): NodeLabel {
     }
     case 'subcall': {
       if (e.type !== 'subcall') break;
+      const siblings = subcallSiblings(node);
+      const usage = subcallUsage(node);
       return {
         icon: e.error ? 'error' : e.kind === 'rlm_query' ? 'type-hierarchy' : 'sparkle',
-        label: e.kind,
-        description: firstLine(e.prompt),
+        // "llm_query 3/8": the number tells siblings apart at a glance, the description says how they differ.
+        label: siblings.length > 1 ? `${e.kind} ${siblings.indexOf(node) + 1}/${siblings.length}` : e.kind,
+        description: subcallDescription(node, siblings),
         badges: [
           e.model,
-          `${formatTokens(e.usage.inputTokens)} in / ${formatTokens(e.usage.outputTokens)} out`,
+          `${formatTokens(usage.inputTokens)} in / ${formatTokens(usage.outputTokens)} out`,
           formatDuration(e.durationMs),
           ...(e.cached ? ['cached'] : []),
           ...(e.error ? ['error'] : []),
@@ -105,8 +160,16 @@ export function labelOf(node: TreeNode): NodeLabel {
     case 'evidence': {
       if (e.type !== 'evidence') break;
       const where = `${e.path}:${range(e.line, e.endLine)}`;
+      // Under its search group a grep hit is just where it is (the pattern is on the group's row).
+      if (node.parent?.kind === 'search') return { icon: 'search', label: where, description: firstLine(e.text), badges: [] };
       const query = e.query ? (e.kind === 'grep' ? `/${e.query}/ ` : `${e.query} `) : '';
-      return { icon: EVIDENCE_ICONS[e.kind] ?? 'file', label: `${e.kind} ${query}${where}`, description: firstLine(e.text), badges: [] };
+      return { icon: EVIDENCE_ICONS[e.kind] ?? 'file', label: `${e.kind} ${where}`, description: `${query}${firstLine(e.text)}`, badges: [] };
+    }
+    case 'search': {
+      const query = e.type === 'evidence' ? e.query ?? '' : '';
+      const hits = node.children.length;
+      const files = new Set(node.children.map((c) => (c.event.type === 'evidence' ? c.event.path : ''))).size;
+      return { icon: 'search', label: `grep /${firstLine(query, 60)}/`, description: `${hits} hit${hits === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`, badges: [] };
     }
     case 'final': {
       if (e.type !== 'final') break;
@@ -167,6 +230,9 @@ export function searchTextOf(node: TreeNode): string {
       break;
     case 'evidence':
       if (e.type === 'evidence') parts.push(e.text ?? '', e.query ?? '');
+      break;
+    case 'search':
+      if (e.type === 'evidence') parts.push(e.query ?? '');
       break;
     case 'final':
       if (e.type === 'final') parts.push(e.answer);

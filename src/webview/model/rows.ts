@@ -47,8 +47,12 @@ export class Expansion {
   }
 }
 
-/** Open by default down to code blocks; child runs (under sub-calls) and citations stay closed until asked. */
+/** A search with this many hits or fewer shows them; a longer one stays one row until opened. */
+export const OPEN_SEARCH_MAX_HITS = 5;
+
+/** Open by default down to code blocks; child runs (under sub-calls), citations and long searches stay closed until asked. */
 function defaultExpanded(node: TreeNode): boolean {
+  if (node.kind === 'search') return node.children.length <= OPEN_SEARCH_MAX_HITS;
   return node.kind === 'run' || node.kind === 'iteration' || node.kind === 'code' || node.kind === 'final';
 }
 

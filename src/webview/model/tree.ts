@@ -3,7 +3,8 @@
 // An event whose parent has not arrived yet hangs under its run (or the top) and moves when the parent shows up.
 import type { Citation, FinalEvent, RunEndEvent, RunStartEvent, TrajectoryEvent } from '../../rlm/events';
 
-export type NodeKind = 'run' | 'iteration' | 'code' | 'subcall' | 'evidence' | 'final' | 'citation';
+/** 'search' is not an event: it groups the grep hits of one search under one row (its `event` is the first hit). */
+export type NodeKind = 'run' | 'iteration' | 'code' | 'subcall' | 'evidence' | 'final' | 'citation' | 'search';
 
 export interface TreeNode {
   id: string;
@@ -22,6 +23,13 @@ export interface TreeNode {
   final?: FinalEvent;
   /** Lower-cased text of the node for the filter, computed on demand. */
   searchText?: string;
+  /** For sub-calls: the line that tells it apart from its siblings, cached with the sibling count it was made for. */
+  distinct?: { siblings: number; text: string };
+}
+
+/** The grep pattern an evidence event came from, when it is a grep hit: hits of one search share a group. */
+function grepQuery(e: TrajectoryEvent): string | undefined {
+  return e.type === 'evidence' && e.kind === 'grep' && e.query ? e.query : undefined;
 }
 
 function sortKeyOf(e: TrajectoryEvent): number {
@@ -54,6 +62,8 @@ export class TrajectoryTree {
   /** run_end events that came before their run_start: runId -> event. */
   private readonly pendingEnds = new Map<string, RunEndEvent>();
   private seq = 0;
+  /** Search group nodes (not events): kept out of `size`. */
+  private groups = 0;
   /** Every event added, in arrival order (what export and history save). */
   readonly events: TrajectoryEvent[] = [];
   /** Bumped on every change, so views know to redraw. */
@@ -64,8 +74,9 @@ export class TrajectoryTree {
     this.addAll(events);
   }
 
+  /** Nodes that stand for an event or a citation (search groups are not counted). */
   get size(): number {
-    return this.byId.size;
+    return this.byId.size - this.groups;
   }
 
   get(id: string): TreeNode | undefined {
@@ -163,11 +174,33 @@ export class TrajectoryTree {
     if (old) {
       const i = old.children.indexOf(child);
       if (i >= 0) old.children.splice(i, 1);
+      // A search group left empty (its hits moved to their real parent) goes too.
+      if (old.kind === 'search' && !old.children.length && old.parent) {
+        const j = old.parent.children.indexOf(old);
+        if (j >= 0) old.parent.children.splice(j, 1);
+        this.byId.delete(old.id);
+        this.groups--;
+      }
     }
     this.insert(parent, child);
   }
 
+  /** The group row for a grep hit under `parent`: one per pattern, created with the first hit. */
+  private searchGroup(parent: TreeNode, hit: TreeNode, query: string): TreeNode {
+    const id = `${parent.id}/grep:${query}`;
+    let group = this.byId.get(id);
+    if (!group) {
+      group = { id, kind: 'search', event: hit.event, children: [], seq: hit.seq, sortKey: hit.sortKey };
+      this.byId.set(id, group);
+      this.groups++;
+      this.insert(parent, group);
+    }
+    return group;
+  }
+
   private insert(parent: TreeNode, child: TreeNode): void {
+    const query = grepQuery(child.event);
+    if (query !== undefined && child.kind === 'evidence' && parent.kind !== 'search' && parent !== this.root) parent = this.searchGroup(parent, child, query);
     child.parent = parent;
     const list = parent.children;
     // Live events nearly always belong at the end.

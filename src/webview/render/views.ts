@@ -2,7 +2,8 @@
 // details of the selected node. Pure (no DOM), so escaping is unit-tested in node.
 import type { RunStartEvent } from '../../rlm/events';
 import type { Location } from '../protocol';
-import { formatDuration, formatTokens, labelOf, locationOf, range, reasoningOf } from '../model/labels';
+import { formatCost, formatDuration, formatTokens, labelOf, locationOf, range, reasoningOf } from '../model/labels';
+export { formatCost } from '../model/labels';
 import type { Summary } from '../model/summary';
 import type { TreeNode } from '../model/tree';
 import { highlightCode, languageFor } from './highlight';
@@ -23,11 +24,6 @@ export function locationLink(loc: Location, text?: string): SafeHtml {
 
 const stat = (label: string, value: string | number, id?: string) => html`<span class="stat"${id ? html` data-stat="${id}"` : ''}><span class="stat-label">${label}</span> <span class="stat-value">${value}</span></span>`;
 
-export function formatCost(usd: number | undefined): string {
-  if (usd === undefined) return 'n/a';
-  if (usd === 0) return '$0';
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
 
 export function headerHtml(s: Summary): SafeHtml {
   const status = s.live ? html`<span class="status live"><span class="codicon codicon-loading codicon-modifier-spin"></span> running</span>` : html`<span class="status ${s.stopReason === 'final' ? 'ok' : 'warn'}" title="${s.detail ?? ''}">${s.stopReason ?? 'ended'}${s.detail ? html`: ${s.detail}` : ''}</span>`;
@@ -54,6 +50,12 @@ export function detailHtml(node: TreeNode | undefined): SafeHtml {
   const head = html`<div class="detail-head"><span class="codicon codicon-${l.icon}"></span> <strong>${l.label}</strong> ${l.badges.filter(Boolean).map((b) => html`<span class="badge">${b}</span>`)}${loc ? html` ${locationLink(loc, 'Open in editor')}` : ''}</div>`;
   const e = node.event;
   const parts: SafeHtml[] = [head];
+  if (node.kind === 'search') {
+    // The group's hits, path:line first, each a link.
+    const hits = node.children.map((c) => (c.event.type === 'evidence' ? html`<li>${locationLink({ path: c.event.path, line: c.event.line, endLine: c.event.endLine })} <span class="muted">${c.event.text ?? ''}</span></li>` : ''));
+    parts.push(section('Pattern', pre(e.type === 'evidence' ? e.query ?? '' : '')), section('Hits', html`<ul class="hits">${hits}</ul>`));
+    return html`${parts}`;
+  }
   switch (e.type) {
     case 'run_start': {
       const run = e as RunStartEvent;

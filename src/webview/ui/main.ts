@@ -22,12 +22,19 @@ interface SavedState {
   info?: PanelInfo;
   selectedId?: string;
   query?: string;
+  /** The details pane: hidden by the user, and its share of the panel (0-1). */
+  detailHidden?: boolean;
+  detailShare?: number;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const ROW_HEIGHT = 22;
 const OVERSCAN = 10;
 const INDENT = 16;
+/** From this width on the details sit beside the tree, not under it. */
+const WIDE_PX = 860;
+const MIN_SHARE = 0.15;
+const MAX_SHARE = 0.75;
 
 const vscode = acquireVsCodeApi();
 const saved: SavedState = vscode.getState() ?? {};
@@ -36,19 +43,21 @@ const saved: SavedState = vscode.getState() ?? {};
 document.body.innerHTML = `
 <header id="header" class="header" aria-live="polite"></header>
 <div id="notice" class="notice" hidden></div>
-<vscode-collapsible id="answer-box" heading="Answer" open><div id="answer" class="markdown"></div></vscode-collapsible>
+<vscode-collapsible id="answer-box" heading="Answer"><div id="answer" class="markdown"></div></vscode-collapsible>
 <div class="toolbar" role="toolbar">
   <vscode-textfield id="filter" placeholder="Filter: search all steps" aria-label="Filter steps"><span slot="content-before" class="codicon codicon-filter"></span></vscode-textfield>
   <span id="count" class="count"></span>
   <vscode-toolbar-button id="expand-all" icon="expand-all" label="Expand all" title="Expand all"></vscode-toolbar-button>
   <vscode-toolbar-button id="collapse-all" icon="collapse-all" label="Collapse all" title="Collapse all"></vscode-toolbar-button>
+  <vscode-toolbar-button id="toggle-detail" icon="layout-sidebar-right" label="Show or hide details" title="Show or hide details" toggleable></vscode-toolbar-button>
   <vscode-toolbar-button id="export" icon="export" label="Export trajectory" title="Export trajectory"></vscode-toolbar-button>
   <vscode-toolbar-button id="open-file" icon="folder-opened" label="Open trajectory file" title="Open trajectory file"></vscode-toolbar-button>
   <vscode-toolbar-button id="history" icon="history" label="History" title="History"></vscode-toolbar-button>
   <vscode-toolbar-button id="cancel" icon="debug-stop" label="Cancel run" title="Cancel run" hidden></vscode-toolbar-button>
 </div>
-<div class="main">
+<div id="main" class="main">
   <div id="tree" class="tree" role="tree" tabindex="0" aria-label="Trajectory steps"><div id="spacer" class="spacer"></div></div>
+  <div id="splitter" class="splitter" role="separator" tabindex="0" aria-label="Resize details" title="Drag to resize the details"></div>
   <div id="detail" class="detail" tabindex="-1" aria-label="Step details"></div>
 </div>`;
 
@@ -62,12 +71,18 @@ const detailEl = $('detail');
 const countEl = $('count');
 const filterEl = $<HTMLInputElement>('filter');
 const cancelEl = $('cancel');
+const mainEl = $('main');
+const splitterEl = $('splitter');
+const answerBoxEl = $<HTMLElement & { open: boolean }>('answer-box');
+const toggleDetailEl = $<HTMLElement & { checked: boolean }>('toggle-detail');
 
 let tree = new TrajectoryTree();
 let info: PanelInfo | undefined = saved.info;
 let expansion = new Expansion();
 let rows: Row[] = [];
 let query = saved.query ?? '';
+let detailHidden = saved.detailHidden ?? false;
+let detailShare = saved.detailShare ?? 0.32;
 let selectedId: string | undefined = saved.selectedId;
 let drawnVersion = -1;
 let drawnSelection: string | undefined;
@@ -79,7 +94,60 @@ function setHtml(el: HTMLElement, markup: SafeHtml): void {
 }
 
 function persist(): void {
-  vscode.setState({ info, selectedId, query });
+  vscode.setState({ info, selectedId, query, detailHidden, detailShare });
+}
+
+/**
+ * The tree gets the height: the details pane shows only once a step is selected (and not hidden by the user),
+ * beside the tree when the panel is wide, under it otherwise, at the share the splitter left it.
+ */
+function layout(): void {
+  const wide = mainEl.clientWidth >= WIDE_PX;
+  const shown = !detailHidden && selectedId !== undefined;
+  mainEl.classList.toggle('wide', wide);
+  detailEl.hidden = !shown;
+  splitterEl.hidden = !shown;
+  splitterEl.setAttribute('aria-orientation', wide ? 'vertical' : 'horizontal');
+  detailEl.style.flex = shown ? `0 0 ${Math.round(detailShare * 100)}%` : '';
+  toggleDetailEl.checked = !detailHidden;
+}
+
+function setDetailShare(share: number): void {
+  detailShare = Math.min(MAX_SHARE, Math.max(MIN_SHARE, share));
+  persist();
+  layout();
+}
+
+splitterEl.addEventListener('pointerdown', (ev) => {
+  splitterEl.setPointerCapture(ev.pointerId);
+  const move = (e: PointerEvent) => {
+    const r = mainEl.getBoundingClientRect();
+    setDetailShare(mainEl.classList.contains('wide') ? (r.right - e.clientX) / r.width : (r.bottom - e.clientY) / r.height);
+  };
+  const up = () => {
+    splitterEl.removeEventListener('pointermove', move);
+    splitterEl.removeEventListener('pointerup', up);
+  };
+  splitterEl.addEventListener('pointermove', move);
+  splitterEl.addEventListener('pointerup', up);
+});
+splitterEl.addEventListener('keydown', (ev) => {
+  const grow = ev.key === 'ArrowUp' || ev.key === 'ArrowLeft';
+  const shrink = ev.key === 'ArrowDown' || ev.key === 'ArrowRight';
+  if (!grow && !shrink) return;
+  setDetailShare(detailShare + (grow ? 0.05 : -0.05));
+  ev.preventDefault();
+});
+toggleDetailEl.addEventListener('click', () => {
+  detailHidden = !detailHidden;
+  persist();
+  layout();
+  reportRendered();
+});
+
+/** Tells the extension what is on screen: nodes, rows, and how many rows the tree's height fits. */
+function reportRendered(): void {
+  post({ type: 'rendered', nodes: tree.size, rows: rows.length, live: Boolean(info?.live && !tree.rootRun?.end), fits: Math.floor(treeEl.clientHeight / ROW_HEIGHT) });
 }
 
 function post(message: FromWebview): void {
@@ -116,9 +184,10 @@ function draw(): void {
   drawRows();
   if (drawnVersion !== tree.version || drawnSelection !== selectedId) {
     setHtml(detailEl, detailHtml(selectedId ? tree.get(selectedId) : undefined));
+    if (drawnSelection !== selectedId) layout();
     drawnSelection = selectedId;
   }
-  if (drawnVersion !== tree.version) post({ type: 'rendered', nodes: tree.size, rows: rows.length, live: Boolean(info?.live && !tree.rootRun?.end) });
+  if (drawnVersion !== tree.version) reportRendered();
   drawnVersion = tree.version;
 }
 
@@ -214,7 +283,13 @@ function toggle(node: TreeNode): void {
 }
 
 treeEl.addEventListener('scroll', () => drawRows(), { passive: true });
-new ResizeObserver(() => drawRows()).observe(treeEl);
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+new ResizeObserver(() => {
+  drawRows();
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(reportRendered, 100);
+}).observe(treeEl);
+new ResizeObserver(() => layout()).observe(mainEl);
 
 treeEl.addEventListener('click', (ev) => {
   const rowEl = (ev.target as HTMLElement).closest<HTMLElement>('.row');
@@ -351,7 +426,10 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
         selectedId = undefined;
         query = '';
         filterEl.value = '';
+        // The answer panel already shows this answer: keep this copy folded until asked for.
+        answerBoxEl.open = !info.answerElsewhere;
       }
+      layout();
       drawnVersion = -1;
       showNotice(info.notice);
       persist();
@@ -377,5 +455,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
 });
 
 if (query) filterEl.value = query;
+answerBoxEl.open = !info?.answerElsewhere;
+layout();
 draw();
 post({ type: 'ready' });

@@ -1,0 +1,73 @@
+// Rows a reader can tell apart: sub-calls by what differs in their prompts, grep hits grouped under their
+// search with path:line first, a child run labelled with how it ended, its citations and its tokens.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TrajectoryTree } from '../../src/webview/model/tree';
+import { Expansion, visibleRows, OPEN_SEARCH_MAX_HITS } from '../../src/webview/model/rows';
+import { distinguishingLine, labelOf } from '../../src/webview/model/labels';
+import type { TrajectoryEvent } from '../../src/rlm/events';
+import { smallTrajectory } from './fixtures';
+
+const T0 = Date.UTC(2026, 0, 1);
+const usage = (i: number, o: number) => ({ inputTokens: i, outputTokens: o });
+const FILES = ['lib/router.js', 'lib/application.js', 'lib/request.js', 'lib/response.js', 'lib/view.js', 'lib/utils.js', 'lib/express.js', 'index.js'];
+
+/** A run whose code block fans out 8 llm_query calls sharing a long instruction, and greps 23 hits. */
+function fanOut(): TrajectoryEvent[] {
+  const R = 'r';
+  const events: TrajectoryEvent[] = [
+    { type: 'run_start', id: 'run', runId: R, time: T0, depth: 0, question: 'How does a request reach a handler?', provider: 'openai', model: 'm', subModel: 'm', workspace: { name: 'express', fileCount: 8, totalBytes: 1 }, limits: {} },
+    { type: 'iteration', id: 'it', parentId: 'run', runId: R, time: T0 + 1, iteration: 1, response: '```js\n...\n```', usage: usage(1, 1), durationMs: 1 },
+    { type: 'code', id: 'c', parentId: 'it', runId: R, time: T0 + 2, iteration: 1, index: 0, code: '...', output: '', durationMs: 1 },
+  ];
+  FILES.forEach((file, i) => {
+    const prompt = `Question: How does a request reach a handler in this codebase?\nAnswer only from the file below.\nFile: ${file}\n<contents of ${file}>`;
+    events.push({ type: 'subcall', id: `s${i}`, parentId: 'c', runId: R, time: T0 + 10 + i, kind: 'llm_query', prompt, response: 'ok', model: 'm', usage: usage(100, 10), durationMs: 5, cached: false });
+  });
+  for (let i = 0; i < 23; i++) {
+    events.push({ type: 'evidence', id: `g${i}`, parentId: 'c', runId: R, time: T0 + 100 + i, kind: 'grep', path: FILES[i % FILES.length], line: 10 + i, query: 'app\\.(get|post|use)\\(\\s*["\\\']\\/[a-z]+', text: `app.get('/x${i}', h)` });
+  }
+  return events;
+}
+
+test('sub-call rows differ: numbered among their siblings, described by the line that tells them apart', () => {
+  const tree = new TrajectoryTree(fanOut());
+  const labels = FILES.map((_, i) => labelOf(tree.get(`s${i}`)!));
+  assert.deepEqual(labels.map((l) => l.label), FILES.map((_, i) => `llm_query ${i + 1}/8`));
+  assert.deepEqual(labels.map((l) => l.description), FILES.map((f) => `File: ${f}`), 'the shared question is skipped, the file is shown');
+  assert.equal(new Set(labels.map((l) => `${l.label} ${l.description}`)).size, 8);
+});
+
+test('distinguishingLine: the first line not shared by every sibling; the first line when nothing differs', () => {
+  assert.equal(distinguishingLine('a\nb\nc', ['a\nb\nd', 'a\nx\nc']), 'b');
+  assert.equal(distinguishingLine('same\ntext', ['same\ntext']), 'same', 'identical prompts: the first line');
+  assert.equal(distinguishingLine('only', []), 'only');
+  assert.equal(distinguishingLine('x\n' + 'y'.repeat(300), ['x\nz']).length, 120, 'shortened');
+});
+
+test('grep hits hang under one row per search, path:line first; a long search starts closed', () => {
+  const tree = new TrajectoryTree(fanOut());
+  const group = tree.get('c')!.children.find((n) => n.kind === 'search')!;
+  assert.ok(group, 'a search group under the code block');
+  assert.equal(group.children.length, 23);
+  assert.match(labelOf(group).label, /^grep \//);
+  assert.equal(labelOf(group).description, '23 hits in 8 files');
+  assert.equal(labelOf(tree.get('g0')!).label, 'lib/router.js:10', 'the hit row starts with where it is');
+  assert.equal(labelOf(tree.get('g0')!).description, "app.get('/x0', h)");
+  assert.ok(23 > OPEN_SEARCH_MAX_HITS);
+  const ids = visibleRows(tree, new Expansion()).map((r) => r.node.id);
+  assert.ok(ids.includes(group.id) && !ids.includes('g0'), 'closed: one row for 23 hits');
+  assert.equal(tree.size, fanOut().length, 'the group is not counted as an event node');
+});
+
+test('a child run is labelled with how it ended, its citations and tokens; its rlm_query shows the tokens', () => {
+  const tree = new TrajectoryTree(smallTrajectory());
+  const child = labelOf(tree.get('run1')!);
+  assert.equal(child.label, 'Child run (depth 1)');
+  assert.deepEqual(child.badges.slice(0, 3), ['final', '1 citation', '500 in / 30 out']);
+  const rlmQuery = labelOf(tree.get('s2')!);
+  assert.ok(rlmQuery.badges.includes('500 in / 30 out'), `the sub-call's own usage is 0: the child's is shown (${rlmQuery.badges})`);
+  // Without its run_end a child with a final answer is no longer "running".
+  const unended = new TrajectoryTree(smallTrajectory().filter((e) => e.id !== 'end1'));
+  assert.equal(labelOf(unended.get('run1')!).badges[0], 'answered');
+});
