@@ -6,11 +6,11 @@ import { runRlm } from '../rlm/engine';
 import type { TrajectoryEvent } from '../rlm/events';
 import { JsonlTrajectoryWriter } from '../rlm/trajectoryFile';
 import { toOfficialLog } from '../rlm/trajectoryFormats';
-import { DEFAULT_LIMITS } from '../rlm/types';
+import { DEFAULT_LIMITS, type RunResult } from '../rlm/types';
 import { addLimitOptions, addModelOptions, addOutputOptions, addWorkspaceOptions, type OutputOptions, type RunOptions } from './options';
 import { runSetup } from './runSetup';
 import { progressPrinter } from './progress';
-import { onInterrupt } from './interrupt';
+import { onInterrupt, SIGNAL_EXIT } from './interrupt';
 import { UsageError } from './usageError';
 
 type AskOptions = RunOptions & OutputOptions;
@@ -35,6 +35,12 @@ async function ask(question: string, opts: AskOptions): Promise<number> {
     writer = opts.trajectory && !official ? new JsonlTrajectoryWriter(path.resolve(opts.trajectory)) : undefined;
     const collected: TrajectoryEvent[] = [];
     const progress = progressPrinter(opts.quiet ?? false, setup.limits.maxIterations ?? DEFAULT_LIMITS.maxIterations);
+    const ending = runEndFallback();
+    // A second signal exits at once: the trajectory still ends with a run_end.
+    interrupt.beforeForcedExit = () => {
+      if (!ending.seen) writer?.write(ending.event(interrupt.received));
+      writer?.close();
+    };
     const result = await runRlm({
       question,
       ...setup,
@@ -42,6 +48,7 @@ async function ask(question: string, opts: AskOptions): Promise<number> {
       onEvent: (e) => {
         writer?.write(e);
         if (official) collected.push(e);
+        ending.observe(e);
         progress(e);
       },
     });
@@ -50,15 +57,64 @@ async function ask(question: string, opts: AskOptions): Promise<number> {
     else if (result.answer) process.stdout.write(result.answer.trimEnd() + '\n');
     if (!opts.quiet) {
       if (result.stopReason !== 'final') process.stderr.write(`[rlm] stopped: ${result.stopReason}${result.detail ? ` (${result.detail})` : ''}\n`);
+      if (result.secretsRedacted) process.stderr.write(`[rlm] ${result.secretsRedacted} secret value(s) were cut from what the model saw (--include-secrets sends them)\n`);
       process.stderr.write(`[rlm] ${result.iterations} turns · ${result.subCalls} sub-calls · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens · ${(result.durationMs / 1000).toFixed(1)} s\n`);
     }
-    if (!result.answer) {
-      process.stderr.write(`rlm: no answer (${result.stopReason}${result.detail ? `: ${result.detail}` : ''})\n`);
-      return 1;
-    }
-    return 0;
+    return exitStatus(result, interrupt.received);
+  } catch (e) {
+    // Interrupted before the run began (while the model server was probed): still the signal's status.
+    if (!interrupt.received) throw e;
+    process.stderr.write(`rlm: no answer (cancelled: ${(e as Error).message?.split('\n')[0] ?? String(e)})\n`);
+    return SIGNAL_EXIT[interrupt.received];
   } finally {
     writer?.close();
     interrupt.dispose();
   }
+}
+
+/**
+ * 0 only for an answer that came from FINAL (also on the last turn after a limit); 130/143 after SIGINT/SIGTERM;
+ * otherwise 1, with the reason on stderr.
+ */
+function exitStatus(result: RunResult, signal: 'SIGINT' | 'SIGTERM' | undefined): number {
+  if (result.answer && !signal) return 0;
+  process.stderr.write(`rlm: no answer (${result.stopReason}${result.detail ? `: ${result.detail}` : ''})\n`);
+  return signal ? SIGNAL_EXIT[signal] : 1;
+}
+
+/** What the root run did so far, for a run_end written at a forced exit (the engine had no time to write its own). */
+function runEndFallback() {
+  const started = Date.now();
+  let seen = false;
+  let iterations = 0;
+  let subCalls = 0;
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  return {
+    get seen() {
+      return seen;
+    },
+    observe(e: TrajectoryEvent): void {
+      if (e.type === 'run_end' && e.runId === 'r0') seen = true;
+      if (e.type === 'iteration' && e.runId === 'r0') iterations++;
+      if (e.type === 'subcall' && !e.cached) subCalls++;
+      if (e.type === 'iteration' || e.type === 'subcall') {
+        usage.inputTokens += e.usage.inputTokens;
+        usage.outputTokens += e.usage.outputTokens;
+      }
+    },
+    event(signal: string | undefined): TrajectoryEvent {
+      return {
+        type: 'run_end',
+        id: 'forced-exit',
+        time: Date.now(),
+        runId: 'r0',
+        stopReason: 'cancelled',
+        detail: `the process was stopped (${signal ?? 'signal'}) before the run could end`,
+        iterations,
+        subCalls,
+        usage,
+        durationMs: Date.now() - started,
+      };
+    },
+  };
 }

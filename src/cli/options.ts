@@ -2,6 +2,7 @@
 // how the value is read, where it goes. Each command adds the groups it needs and resolves them with runSetup.ts.
 import { Option, type Command } from 'commander';
 import { DEFAULT_LIMITS, type RlmLimits } from '../rlm/types';
+import { DEFAULT_DEADLINE_MS } from '../rlm/models/retry';
 import { UsageError } from './usageError';
 
 /** What the option groups below parse into (commander's camel-cased keys). */
@@ -11,6 +12,7 @@ export interface ModelOptions {
   subModel?: string;
   baseUrl?: string;
   requestTimeout?: number;
+  requestDeadline?: number;
 }
 export interface WorkspaceOptions {
   dir?: string[];
@@ -51,6 +53,7 @@ export const LIMIT_OPTIONS = [
   { flag: '--max-input-tokens', key: 'maxInputTokens', min: 1, factor: 1, doc: 'input-token budget' },
   { flag: '--max-output-tokens', key: 'maxOutputTokens', min: 1, factor: 1, doc: 'output-token budget' },
   { flag: '--block-timeout', key: 'blockTimeoutMs', min: 1, factor: 1000, doc: 'time per code block, seconds' },
+  { flag: '--max-reply-tokens', key: 'maxReplyTokens', min: 1, factor: 1, doc: 'output cap of every model request, tokens; longer replies are cut' },
 ] as const satisfies readonly { flag: string; key: keyof RlmLimits; min: number; factor: number; doc: string }[];
 
 export function addModelOptions(cmd: Command): Command {
@@ -59,7 +62,8 @@ export function addModelOptions(cmd: Command): Command {
     .option('--model <name>', 'root model (default: $RLM_MODEL, else the provider\'s default)')
     .option('--sub-model <name>', 'model for sub-calls and child runs (default: $RLM_SUB_MODEL, else the root model)')
     .option('--base-url <url>', 'OpenAI-compatible endpoint (…/v1; default $OPENAI_BASE_URL) or Ollama host (default $OLLAMA_HOST or http://127.0.0.1:11434)')
-    .option('--request-timeout <seconds>', 'idle time allowed per model request (default 120)', numberArg('--request-timeout', 1));
+    .option('--request-timeout <seconds>', 'idle time allowed per model request (default 120)', numberArg('--request-timeout', 1))
+    .option('--request-deadline <seconds>', `total time allowed per model request, however its reply streams in; then it is retried (default ${DEFAULT_DEADLINE_MS / 1000})`, numberArg('--request-deadline', 1));
 }
 
 export function addLimitOptions(cmd: Command): Command {
@@ -74,7 +78,7 @@ export function addWorkspaceOptions(cmd: Command, { dir = true } = {}): Command 
   if (dir) cmd.option('--dir <dir>', 'folder to ask about (repeat for several; default: current folder)', collect);
   return cmd
     .option('--exclude <glob>', 'leave matching files out (repeatable)', collect)
-    .option('--include-secrets', 'include secret-looking files (.env, *.pem, id_rsa …), excluded by default')
+    .option('--include-secrets', 'include secret-looking files (.env, *.pem, id_rsa …) and send secret values found in files to the model; by default they are left out and replaced by [secret removed: …]')
     .option('--max-file-bytes <n>', 'skip larger files (default 2 MiB)', numberArg('--max-file-bytes', 1))
     .option('--cache-dir <dir>', 'symbol-index cache (default ~/.cache/rlm)');
 }

@@ -1,5 +1,6 @@
 // The `rlm` command line: its subcommands, and how errors become exit statuses.
-// Exit: what the command returns (0 answered, 1 no answer or a failure), 2 for a usage error, 130 after Ctrl-C.
+// Exit: what the command returns (0 answered from FINAL, 1 no answer or a failure, 130/143 after SIGINT/SIGTERM),
+// 2 for a usage error.
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { askCommand } from './ask';

@@ -53,10 +53,11 @@ export async function modelClients(opts: RunOptions, signal: AbortSignal, env = 
   }
   const modelName = opts.model ?? (env.RLM_MODEL?.trim() || DEFAULT_MODELS[provider]);
   const timeoutMs = opts.requestTimeout === undefined ? undefined : opts.requestTimeout * 1000;
-  const model = createClient({ provider, model: modelName, baseUrl, apiKey, timeoutMs, stream: true });
+  const deadlineMs = opts.requestDeadline === undefined ? undefined : opts.requestDeadline * 1000;
+  const model = createClient({ provider, model: modelName, baseUrl, apiKey, timeoutMs, deadlineMs, stream: true });
   await checkReachable(model, { signal });
   const subName = opts.subModel ?? env.RLM_SUB_MODEL?.trim();
-  const subModel = subName && subName !== modelName ? createClient({ provider, model: subName, baseUrl, apiKey, timeoutMs, stream: false }) : undefined;
+  const subModel = subName && subName !== modelName ? createClient({ provider, model: subName, baseUrl, apiKey, timeoutMs, deadlineMs, stream: false }) : undefined;
   return { model, subModel };
 }
 

@@ -22,7 +22,9 @@ import { createSandbox } from './sandbox/sandbox';
 import type { Sandbox } from './sandbox/types';
 import { Scheduler } from './scheduler';
 import { clip, truncateMiddle } from './truncate';
-import { DEFAULT_LIMITS, type FocusItem, type RlmLimits, type RunOptions, type RunResult } from './types';
+import { SecretRedactor } from './secretRedaction';
+import { replyCharCap } from './models/usage';
+import { DEFAULT_LIMITS, MAX_ANSWER_CHARS, type FocusItem, type RlmLimits, type RunOptions, type RunResult } from './types';
 import type { WorkspaceSpec } from '../workspace/types';
 import { openWorkspace } from '../workspace/workspace';
 
@@ -49,6 +51,8 @@ class RunTree {
   readonly controller = new AbortController();
   readonly cache = new Map<string, Promise<ChatResponse>>();
   readonly subModel: ModelClient;
+  /** Cuts secret values out of everything sent to a model, unless the user allowed secrets. */
+  readonly redactor: SecretRedactor;
   deepest = 0;
   private nextId = 0;
   private nextRun = 0;
@@ -60,6 +64,7 @@ class RunTree {
     this.budget = new Budget(this.limits);
     this.scheduler = new Scheduler(this.limits.concurrency, this.controller.signal);
     this.subModel = options.subModel ?? options.model;
+    this.redactor = new SecretRedactor(options.workspace.options?.includeSecrets !== true);
     const onAbort = () => this.controller.abort(new Cancelled('cancelled', 'the run was cancelled'));
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -142,10 +147,11 @@ export async function runRlm(options: RunOptions): Promise<RunResult> {
       spec: options.workspace,
       depth: 0,
       model: options.model,
-      focus: options.focus,
+      focus: options.focus?.map((f) => (f.text ? { ...f, text: tree.redactor.redact(f.text) } : f)),
     });
-    const citations = outcome.answer ? await checkCitations(outcome.answer, options.workspace.roots) : [];
-    const answer = outcome.answer ? outcome.answer + invalidCitationNote(citations) : '';
+    const capped = capAnswer(outcome.answer);
+    const citations = capped ? await checkCitations(capped, options.workspace.roots) : [];
+    const answer = capped ? capped + invalidCitationNote(citations) : '';
     const result: RunResult = {
       answer,
       stopReason: outcome.stopReason,
@@ -156,14 +162,15 @@ export async function runRlm(options: RunOptions): Promise<RunResult> {
       usage: { ...tree.budget.usage },
       citations,
       durationMs: tree.budget.elapsedMs(),
+      secretsRedacted: tree.redactor.removed,
     };
-    tree.emit({ type: 'final', runId: outcome.runId, answer, citations });
+    // The answer is stored once, in `final` (only a run that produced one has it).
+    if (answer) tree.emit({ type: 'final', runId: outcome.runId, answer, citations });
     tree.emit({
       type: 'run_end',
       runId: outcome.runId,
       stopReason: result.stopReason,
       detail: result.detail,
-      answer,
       iterations: result.iterations,
       subCalls: result.subCalls,
       usage: result.usage,
@@ -255,16 +262,21 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
 
     let consecutiveErrors = 0;
     let lastIterationId = runEventId;
+    /** A reply over the output cap is cut before it enters the history; the next message says so. */
+    const replyCap = replyCharCap(limits.maxReplyTokens);
+    let replyNote: string | undefined;
     let stop: { reason: StopReason; detail: string } | undefined;
 
     // One model turn; returns the reply or a reason to stop.
     const turn = async (signal: AbortSignal): Promise<ChatResponse> => {
       const started = Date.now();
-      const call = () => p.model.chat({ messages, signal });
+      const call = () => p.model.chat({ messages, signal, maxOutputTokens: limits.maxReplyTokens });
       // Child runs' turns are sub-model calls: they share the run tree's concurrency limit.
       const reply = p.depth === 0 ? await call() : await tree.scheduler.run(call);
       budget.addUsage(reply.usage);
       iterations++;
+      replyNote = replyCapNote(reply, limits.maxReplyTokens);
+      if (reply.text.length > replyCap) reply.text = reply.text.slice(0, replyCap);
       lastIterationId = tree.id();
       tree.emit({ id: lastIterationId, type: 'iteration', runId, parentId: runEventId, iteration: iterations, response: reply.text, usage: reply.usage, durationMs: Date.now() - started });
       return reply;
@@ -274,6 +286,7 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
     const runCode = async (replyText: string, signal: AbortSignal): Promise<{ final?: string; reports: BlockReport[]; notes: string[] }> => {
       const parsed = parseReply(replyText);
       const notes: string[] = [];
+      if (replyNote) notes.push(replyNote);
       if (parsed.skippedLanguages.length) notes.push(skippedLanguagesNote(parsed.skippedLanguages));
       if (parsed.unterminated) notes.push(UNTERMINATED_NOTE);
       if (parsed.blocks.length === 0) {
@@ -288,9 +301,11 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
         const codeId = tree.id();
         currentCodeId = codeId;
         const result = await sandbox.exec(code, signal);
-        let output = result.stdout;
+        // Secrets are cut out of the whole output before it is shortened, so no half of one survives the cut.
+        let output = tree.redactor.redact(result.stdout);
         if (result.droppedChars > 0) output += `\n[... ${result.droppedChars.toLocaleString('en-US')} more characters were printed and dropped ...]`;
         const shown = truncateMiddle(output, perBlock);
+        const error = result.error === undefined ? undefined : tree.redactor.redact(result.error);
         tree.emit({
           id: codeId,
           type: 'code',
@@ -300,11 +315,11 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
           index: i,
           code,
           output: clip(shown, MAX_EVENT_TEXT),
-          error: result.error,
+          error,
           durationMs: result.durationMs,
           restarted: result.restarted || undefined,
         });
-        reports.push({ output: shown, error: result.error, restarted: result.restarted, timedOut: result.timedOut });
+        reports.push({ output: shown, error, restarted: result.restarted, timedOut: result.timedOut });
         if (result.final !== undefined) return { final: result.final, reports, notes };
         if (signal.aborted) break;
       }
@@ -369,8 +384,9 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
     try {
       const reply = await turn(grace);
       const { final } = await runCode(reply.text, grace);
-      const best = final?.trim() ? final : bestEffortFromProse(reply.text);
-      return { answer: best, stopReason: stop.reason, detail: stop.detail, iterations, runId };
+      // Only FINAL gives an answer: prose such as "I am still looking…" is not one.
+      if (final?.trim()) return { answer: final, stopReason: stop.reason, detail: stop.detail, iterations, runId };
+      return { answer: '', stopReason: stop.reason, detail: `${stop.detail}; the last turn did not call FINAL`, iterations, runId };
     } catch (e) {
       return { answer: '', stopReason: stop.reason, detail: `${stop.detail}; the last turn failed too: ${errorMessage(e)}`, iterations, runId };
     }
@@ -379,21 +395,31 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
   }
 }
 
-/** A last-turn reply without a FINAL block: its prose, minus code, is the best answer we have. */
-function bestEffortFromProse(text: string): string {
-  const prose = text.replace(/```[\s\S]*?(```|$)/g, '').trim();
-  return prose;
+/** A reply cut at the output cap (by the server, or by us): what to tell the model next turn. */
+function replyCapNote(reply: ChatResponse, maxReplyTokens: number): string | undefined {
+  const cap = replyCharCap(maxReplyTokens);
+  if (reply.text.length <= cap && reply.finishReason !== 'length') return undefined;
+  const size = reply.text.length > cap ? ` (${reply.text.length.toLocaleString('en-US')} characters; only the first ${cap.toLocaleString('en-US')} were kept and run)` : '';
+  return `Your last reply hit the output cap of ${maxReplyTokens.toLocaleString('en-US')} tokens and was cut off${size}. Write shorter replies: one code block that does the work, with results kept in variables instead of printed or written out in the reply.`;
+}
+
+/** An answer beyond MAX_ANSWER_CHARS is cut, with a note saying so. */
+function capAnswer(answer: string): string {
+  if (answer.length <= MAX_ANSWER_CHARS) return answer;
+  return `${answer.slice(0, MAX_ANSWER_CHARS)}\n\n[The answer was ${answer.length.toLocaleString('en-US')} characters long and was cut to the first ${MAX_ANSWER_CHARS.toLocaleString('en-US')}.]`;
 }
 
 async function callSubModel(
   tree: RunTree,
   c: { runId: string; parentId: string; prompt: string; model: string; signal: AbortSignal },
 ): Promise<string> {
-  const key = JSON.stringify([c.model, c.prompt]);
+  // What leaves for the model has its secrets cut out; identical redacted prompts share one request.
+  const prompt = tree.redactor.redact(c.prompt);
+  const key = JSON.stringify([c.model, prompt]);
   const started = Date.now();
   const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
   const emit = (e: { response?: string; error?: string; model: string; usage: ChatResponse['usage']; cached: boolean }) =>
-    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(c.prompt, MAX_EVENT_TEXT), durationMs: Date.now() - started, ...e });
+    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(prompt, MAX_EVENT_TEXT), durationMs: Date.now() - started, ...e });
 
   // Identical calls share one request, also while it is still in flight; only the first counts against the budget.
   let pending = tree.cache.get(key);
@@ -405,10 +431,11 @@ async function callSubModel(
       tree.subModel.chat({
         messages: [
           { role: 'system', content: SUB_CALL_SYSTEM_PROMPT },
-          { role: 'user', content: c.prompt },
+          { role: 'user', content: prompt },
         ],
         model: c.model,
         signal,
+        maxOutputTokens: tree.limits.maxReplyTokens,
       }),
     );
     tree.cache.set(key, pending);
@@ -417,14 +444,20 @@ async function callSubModel(
     const r = await pending;
     if (cached) tree.budget.cachedSubCalls++;
     else tree.budget.addUsage(r.usage);
-    emit({ response: clip(r.text, MAX_EVENT_TEXT), model: r.model, usage: cached ? NO_USAGE : r.usage, cached });
-    return r.text;
+    const text = capSubReply(r.text, replyCharCap(tree.limits.maxReplyTokens));
+    emit({ response: clip(text, MAX_EVENT_TEXT), model: r.model, usage: cached ? NO_USAGE : r.usage, cached });
+    return text;
   } catch (e) {
     tree.cache.delete(key);
     const message = errorMessage(e);
     emit({ error: message, model: c.model, usage: NO_USAGE, cached });
     throw new Error(`llm_query failed: ${message}`);
   }
+}
+
+/** A sub-call reply beyond the output cap (a server that ignored max_tokens) is cut, with a note for the code. */
+function capSubReply(text: string, cap: number): string {
+  return text.length <= cap ? text : `${text.slice(0, cap)}\n[... the reply was ${text.length.toLocaleString('en-US')} characters and was cut at ${cap.toLocaleString('en-US')}]`;
 }
 
 async function childRun(
@@ -434,6 +467,8 @@ async function childRun(
   tree.budget.takeSubCall();
   const subcallId = tree.id();
   const started = Date.now();
+  // The child's question and text go to a model: secrets are cut out first (files it reads are redacted as it prints).
+  c = { ...c, prompt: tree.redactor.redact(c.prompt), text: c.text === undefined ? undefined : tree.redactor.redact(c.text) };
   // The parent's spec carries its file index, so the child opens without rescanning the folders.
   const spec: WorkspaceSpec = c.text !== undefined
     ? { roots: c.parentSpec.roots, options: c.parentSpec.options, files: [], subsetPaths: ['input.txt'], virtualFiles: [{ path: 'input.txt', content: c.text }] }

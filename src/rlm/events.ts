@@ -94,7 +94,8 @@ export interface RunEndEvent extends Base {
   stopReason: StopReason;
   /** Human-readable detail (which limit, which error). */
   detail?: string;
-  answer: string;
+  /** Only when no `final` event of this run carries the answer (imported logs): an answer is stored once. */
+  answer?: string;
   iterations: number;
   subCalls: number;
   usage: TokenUsage;

@@ -26,6 +26,11 @@ export interface RlmLimits {
   memoryLimitMb: number;
   /** Printed output the model sees per turn, characters; head and tail are kept (default 12,000). */
   maxOutputChars: number;
+  /**
+   * Output cap of every model request, tokens (default 8,192): sent as max_tokens / num_predict, and a reply longer
+   * than that (a server that ignores it) is cut before it enters the history.
+   */
+  maxReplyTokens: number;
 }
 
 export const DEFAULT_LIMITS: RlmLimits = {
@@ -40,7 +45,11 @@ export const DEFAULT_LIMITS: RlmLimits = {
   blockTimeoutMs: 30_000,
   memoryLimitMb: 256,
   maxOutputChars: 12_000,
+  maxReplyTokens: 8_192,
 };
+
+/** The final answer is cut beyond this many characters (with a note saying so). */
+export const MAX_ANSWER_CHARS = 200_000;
 
 /** Something the user pointed at: a selection, a #file reference. */
 export interface FocusItem {
@@ -77,4 +86,6 @@ export interface RunResult {
   usage: TokenUsage;
   citations: Citation[];
   durationMs: number;
+  /** Secret values cut out of text sent to a model (0 when secrets were allowed). */
+  secretsRedacted: number;
 }

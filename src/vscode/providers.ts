@@ -61,7 +61,7 @@ export async function probeOllamaModels(host: string): Promise<string[] | undefi
   }
 }
 
-async function createHttpClient(options: { provider: 'openai' | 'ollama'; model: string; baseUrl: string; apiKey?: string; timeoutMs: number }): Promise<ModelClient> {
+async function createHttpClient(options: { provider: 'openai' | 'ollama'; model: string; baseUrl: string; apiKey?: string; timeoutMs: number; deadlineMs: number }): Promise<ModelClient> {
   // Loaded on first use: the HTTP clients are not needed at activation.
   const { createModelClient } = await import('../rlm/models/createClient');
   return createModelClient(options);
@@ -77,7 +77,7 @@ async function openai(input: ResolveInput): Promise<ResolvedModels> {
   }
   const model = settings.model || DEFAULT_OPENAI_MODEL;
   const subModelName = settings.subModel || model;
-  const common = { provider: 'openai' as const, baseUrl: settings.openaiBaseUrl, apiKey: key?.key ?? 'not-needed', timeoutMs: settings.requestTimeoutMs };
+  const common = { provider: 'openai' as const, baseUrl: settings.openaiBaseUrl, apiKey: key?.key ?? 'not-needed', timeoutMs: settings.requestTimeoutMs, deadlineMs: settings.requestDeadlineMs };
   const root = await createHttpClient({ ...common, model });
   const sub = subModelName === model ? root : await createHttpClient({ ...common, model: subModelName });
   return {
@@ -102,7 +102,7 @@ async function ollama(input: ResolveInput, installed?: string[]): Promise<Resolv
     );
   }
   const subModelName = settings.subModel || model;
-  const common = { provider: 'ollama' as const, baseUrl: settings.ollamaHost, timeoutMs: settings.requestTimeoutMs };
+  const common = { provider: 'ollama' as const, baseUrl: settings.ollamaHost, timeoutMs: settings.requestTimeoutMs, deadlineMs: settings.requestDeadlineMs };
   const root = await createHttpClient({ ...common, model });
   const sub = subModelName === model ? root : await createHttpClient({ ...common, model: subModelName });
   return { provider: 'ollama', model: root, subModel: sub, description: `ollama ${model} (sub-calls: ${subModelName}) at ${settings.ollamaHost}`, secrets: [] };

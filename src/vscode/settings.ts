@@ -3,6 +3,7 @@
 // redirect requests (and the API key that goes with them) or swap the rg binary.
 import * as vscode from 'vscode';
 import { DEFAULT_LIMITS, type RlmLimits } from '../rlm/types';
+import { DEFAULT_DEADLINE_MS } from '../rlm/models/retry';
 
 export type ProviderSetting = 'auto' | 'vscode-lm' | 'openai' | 'ollama';
 
@@ -13,6 +14,8 @@ export interface RlmSettings {
   openaiBaseUrl: string;
   ollamaHost: string;
   requestTimeoutMs: number;
+  /** Whole-request deadline (rlm.requestDeadlineSeconds), besides the idle timeout. */
+  requestDeadlineMs: number;
   limits: RlmLimits;
   exclude: string[];
   respectVSCodeExcludes: boolean;
@@ -50,6 +53,7 @@ export function readLimits(config: vscode.WorkspaceConfiguration): RlmLimits {
     blockTimeoutMs: get('blockTimeoutSeconds', DEFAULT_LIMITS.blockTimeoutMs / 1000) * 1000,
     memoryLimitMb: get('memoryLimitMb', DEFAULT_LIMITS.memoryLimitMb),
     maxOutputChars: get('maxOutputChars', DEFAULT_LIMITS.maxOutputChars),
+    maxReplyTokens: get('maxReplyTokens', DEFAULT_LIMITS.maxReplyTokens),
   };
 }
 
@@ -63,6 +67,7 @@ export function readSettings(): RlmSettings {
     openaiBaseUrl: machineValue(config, 'openai.baseUrl', DEFAULT_OPENAI_BASE_URL).trim() || DEFAULT_OPENAI_BASE_URL,
     ollamaHost: machineValue(config, 'ollama.host', DEFAULT_OLLAMA_HOST).trim() || DEFAULT_OLLAMA_HOST,
     requestTimeoutMs: positive(config.get<number>('requestTimeoutSeconds'), 120) * 1000,
+    requestDeadlineMs: positive(config.get<number>('requestDeadlineSeconds'), DEFAULT_DEADLINE_MS / 1000) * 1000,
     limits: readLimits(config),
     exclude: config.get<string[]>('exclude', []).filter((g) => typeof g === 'string' && g.trim() !== ''),
     respectVSCodeExcludes: config.get<boolean>('respectVSCodeExcludes', true),

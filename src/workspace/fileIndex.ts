@@ -31,6 +31,8 @@ export interface IndexStats {
   tooLarge: number;
   symlinksOutside: number;
   symlinkLoops: number;
+  /** Hard-linked files with a name outside the workspace (their content is not the workspace's to show). */
+  hardLinksOutside: number;
   unreadable: number;
   /**
    * Workspace paths of the links left out (leading outside, or looping), at most MAX_SKIPPED_LINKS: grep
@@ -47,7 +49,7 @@ export const MAX_SKIPPED_LINKS = 500;
 
 export function emptyStats(): IndexStats {
   return {
-    ignored: 0, secrets: 0, binary: 0, tooLarge: 0, symlinksOutside: 0, symlinkLoops: 0, unreadable: 0,
+    ignored: 0, secrets: 0, binary: 0, tooLarge: 0, symlinksOutside: 0, symlinkLoops: 0, hardLinksOutside: 0, unreadable: 0,
     skippedLinks: [], tooLargePaths: [], scanned: false,
   };
 }
@@ -133,6 +135,7 @@ export async function indexRoot(
   prefix: string,
   opts: IndexOptions,
   stats: IndexStats,
+  links: HardLinks = new Map(),
 ): Promise<FileEntry[]> {
   const rules = rootRules(root.path, opts);
   if (!rules) return [];
@@ -144,8 +147,9 @@ export async function indexRoot(
   ];
   let sliceStart = performance.now();
 
-  const addFile = (abs: string, rel: string, name: string, st: fs.Stats | undefined): void => {
-    if (!opts.includeSecrets && isSecretPath(name)) {
+  const addFile = (abs: string, rel: string, name: string, st: fs.Stats | undefined, target?: string): void => {
+    // A link named like an ordinary file (settings.txt -> .env) is judged by what it points to as well.
+    if (!opts.includeSecrets && (isSecretPath(name) || (target !== undefined && isSecretPath(path.basename(target))))) {
       stats.secrets++;
       return;
     }
@@ -174,7 +178,14 @@ export async function indexRoot(
       }
       language = detectLanguage(name, head ? firstLineOf(head) : undefined);
     }
-    out.push({ path: prefix + rel, size: st.size, language: language ?? 'plaintext', mtimeMs: Math.floor(st.mtimeMs) });
+    const entry: FileEntry = { path: prefix + rel, size: st.size, language: language ?? 'plaintext', mtimeMs: Math.floor(st.mtimeMs) };
+    if (st.nlink > 1 && target === undefined) {
+      const key = `${st.dev}:${st.ino}`;
+      const known = links.get(key) ?? { nlink: st.nlink, entries: [] };
+      known.entries.push(entry);
+      links.set(key, known);
+    }
+    out.push(entry);
   };
 
   while (stack.length) {
@@ -248,7 +259,7 @@ export async function indexRoot(
           });
         }
       } else {
-        addFile(abs, rel, name, targetStat);
+        addFile(abs, rel, name, targetStat, target);
       }
     }
   }
@@ -263,8 +274,26 @@ export async function buildFileIndex(
   const stats = emptyStats();
   stats.scanned = true;
   const multi = roots.length > 1;
-  const files: FileEntry[] = [];
-  for (const r of roots) files.push(...(await indexRoot(r, multi ? `${r.name}/` : '', opts, stats)));
+  const links: HardLinks = new Map();
+  let files: FileEntry[] = [];
+  for (const r of roots) files.push(...(await indexRoot(r, multi ? `${r.name}/` : '', opts, stats, links)));
+  files = withoutOutsideHardLinks(files, links, stats);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, stats };
+}
+
+/** Files with more than one name (hard links), by device and inode: the link count and the names the walk saw. */
+export type HardLinks = Map<string, { nlink: number; entries: FileEntry[] }>;
+
+/**
+ * Drops hard-linked files that have a name the walk did not see: a hard link to a file outside the workspace is
+ * that file (a symlink out is refused; so is this). Links whose every name is inside stay.
+ */
+function withoutOutsideHardLinks(files: FileEntry[], links: HardLinks, stats: IndexStats): FileEntry[] {
+  const drop = new Set<FileEntry>();
+  for (const { nlink, entries } of links.values()) {
+    if (entries.length < nlink) for (const e of entries) drop.add(e);
+  }
+  stats.hardLinksOutside += drop.size;
+  return drop.size ? files.filter((f) => !drop.has(f)) : files;
 }

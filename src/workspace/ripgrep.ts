@@ -2,10 +2,48 @@
 // ignored. Hits go through a filter (the index decides what may be seen) into a HitCollector.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { WorkspaceError } from './types';
 import type { HitCollector } from './searchResults';
 import { LineSplitter } from './jsonLines';
+import { trackChild } from './childProcesses';
+
+/**
+ * ripgrep processes running at once in this thread. rg is multi-threaded itself: 16 greps in one
+ * Promise.all on a 2-core machine would only fight over the cores, so the rest wait their turn.
+ */
+export const RG_POOL_SIZE = Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Waits for a pool slot; rejects if the signal fires first. The caller must call the returned release once. */
+function acquireSlot(signal?: AbortSignal): Promise<() => void> {
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new WorkspaceError('Search cancelled.'));
+    const take = () => {
+      signal?.removeEventListener('abort', onAbort);
+      running++;
+      let released = false;
+      resolve(() => {
+        if (!released) release();
+        released = true;
+      });
+    };
+    const onAbort = () => {
+      const i = waiting.indexOf(take);
+      if (i >= 0) waiting.splice(i, 1);
+      reject(new WorkspaceError('Search cancelled.'));
+    };
+    if (running < RG_POOL_SIZE) return take();
+    waiting.push(take);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 let cachedRgPath: string | null | undefined;
 
@@ -118,15 +156,30 @@ const BEGIN_HEAD = Buffer.from('{"type":"begin"');
 const startsWith = (head: Buffer, prefix: Buffer): boolean =>
   head.length >= prefix.length && head.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 
-/** Runs rg once. Resolves `true` when it stopped early: the collector was full, or the deadline passed. */
-export function runRipgrep(s: RgSearch): Promise<boolean> {
+/**
+ * Runs rg once, through the pool. Resolves `true` when it stopped early: the collector was full, or the deadline
+ * passed. The signal kills rg at once (the run or block that asked has ended).
+ */
+export async function runRipgrep(s: RgSearch): Promise<boolean> {
+  const release = await acquireSlot(s.signal);
+  try {
+    return await runRipgrepNow(s);
+  } finally {
+    release();
+  }
+}
+
+function runRipgrepNow(s: RgSearch): Promise<boolean> {
   return new Promise<boolean>((resolve, reject) => {
-    const child = spawn(s.rgPath, [...s.flags, '--', s.pattern, ...s.paths], {
-      cwd: s.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      shell: false,
-      windowsHide: true,
-    });
+    if (s.signal?.aborted) return reject(new WorkspaceError('Search cancelled.'));
+    const child = trackChild(
+      spawn(s.rgPath, [...s.flags, '--', s.pattern, ...s.paths], {
+        cwd: s.cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        shell: false,
+        windowsHide: true,
+      }),
+    );
     let stoppedEarly = false;
     let settled = false;
     let stderr = '';

@@ -142,6 +142,8 @@ export class Workspace {
   private rgPath: string | null;
   /** Host calls need their own time limit: the sandbox's interrupt cannot cut a search short. */
   grepTimeoutMs = DEFAULT_GREP_TIMEOUT_MS;
+  /** Aborted by cancelSearches(): every search in flight stops (and its rg is killed). */
+  private searches = new AbortController();
 
   constructor(
     readonly spec: WorkspaceSpec,
@@ -253,6 +255,11 @@ export class Workspace {
 
   /** The absolute path of a workspace path; throws WorkspaceError when it would leave its root. */
   resolvePath(p: string): string {
+    return this.resolveReal(p).abs;
+  }
+
+  /** resolvePath, also giving the real path (links resolved) it checked. */
+  private resolveReal(p: string): { abs: string; real: string } {
     const norm = this.normalizeInput(p);
     const { info, rel } = this.locate(norm);
     const abs = rel ? path.join(info.abs, ...rel.split('/')) : info.abs;
@@ -262,13 +269,34 @@ export class Workspace {
     if (!isInside(rootReal, real)) {
       throw new WorkspaceError(`${norm} is outside the workspace (a symbolic link leads out of ${info.root.name}).`);
     }
-    return abs;
+    return { abs, real };
+  }
+
+  private byNfcCache: Map<string, string> | undefined;
+  /**
+   * The indexed path that is the same text in another Unicode form: names written on macOS are often decomposed
+   * (NFD) while a model writes composed text (NFC), and the two look identical.
+   */
+  private samePathOtherForm(p: string): string | undefined {
+    if (this.byPath.has(p) || this.virtual.has(p) || /^[\x00-\x7f]*$/.test(p)) return undefined;
+    this.byNfcCache ??= new Map(this.visible.map((f) => [f.path.normalize('NFC'), f.path]));
+    return this.byNfcCache.get(p.normalize('NFC'));
+  }
+
+  /** A symbolic link is refused like the file it leads to: settings.txt -> .env is a secret-looking file. */
+  private checkLinkTarget(norm: string, abs: string, real: string): void {
+    if (this.indexOptions.includeSecrets || path.basename(real) === path.basename(abs)) return;
+    const target = path.basename(real);
+    if (isSecretPath(target)) {
+      throw new WorkspaceError(`${norm} is a link to ${target}, a secret-looking file (.env, keys, credentials...). To include such files, the user must enable the "include secrets" option (WorkspaceOptions.includeSecrets).`);
+    }
   }
 
   /** Normalizes, with a helpful hint when an absolute path inside a root was given. */
   private normalizeInput(p: string): string {
     try {
-      return normalizeWorkspacePath(p);
+      const norm = normalizeWorkspacePath(p);
+      return this.samePathOtherForm(norm) ?? norm;
     } catch (err) {
       if (typeof p === 'string' && path.isAbsolute(p)) {
         for (const r of this.roots) {
@@ -305,6 +333,9 @@ export class Workspace {
     }
     if (st.isDirectory()) throw new WorkspaceError(`${p} is a folder: use tree("${p}") or files to list it.`);
     if (!st.isFile()) throw new WorkspaceError(`${p} is not a regular file.`);
+    if (st.nlink > 1) {
+      throw new WorkspaceError(`${p} is a hard link with ${st.nlink} names, some outside the workspace; like a link that leads out, it is not read.`);
+    }
     if (hasBinaryExtension(p)) throw new WorkspaceError(`${p} is a binary file, ${st.size} bytes.`);
     if (st.size > this.indexOptions.maxFileBytes) {
       throw new WorkspaceError(
@@ -326,7 +357,8 @@ export class Workspace {
     const virtualText = this.virtual.get(norm);
     if (virtualText !== undefined) return sliceLines(norm, virtualText, opts);
     if (!this.indexOptions.includeSecrets && isSecretPath(norm)) throw new WorkspaceError(secretExcludedMessage(norm));
-    const abs = this.resolvePath(norm);
+    const { abs, real } = this.resolveReal(norm);
+    this.checkLinkTarget(norm, abs, real);
     let size: number;
     const entry = this.byPath.get(norm);
     if (entry) size = entry.size;
@@ -382,6 +414,7 @@ export class Workspace {
     const jsPattern = (): ReturnType<typeof compilePattern> => (compiled ??= compilePattern(pattern, opts));
     let stoppedEarly = false;
     const deadline = Date.now() + this.grepTimeoutMs;
+    const signal = this.searches.signal;
 
     if (this.rgPath) {
       for (const info of this.roots) {
@@ -399,6 +432,7 @@ export class Workspace {
           },
           collector,
           deadline,
+          signal,
         });
         if (stoppedEarly) break;
       }
@@ -406,6 +440,7 @@ export class Workspace {
       const pat = jsPattern();
       for (const f of this.visible) {
         if (this.virtual.has(f.path) || !allowed(f.path)) continue;
+        if (signal.aborted) throw new WorkspaceError('Search cancelled.');
         if (Date.now() >= deadline) {
           stoppedEarly = true;
           break;
@@ -439,6 +474,12 @@ export class Workspace {
       );
     }
     return result;
+  }
+
+  /** Stops every search in flight (their ripgrep processes are killed): the block or run that asked has ended. */
+  cancelSearches(): void {
+    this.searches.abort();
+    this.searches = new AbortController();
   }
 
   /** A `paths` entry must name an indexed file or a folder holding some. */

@@ -135,7 +135,7 @@ test('usage errors are one clear line with exit 2', async () => {
   }
 });
 
-test('a limit still yields a best-effort answer with exit 0 and the reason on stderr', async () => {
+test('a limit still yields an answer from FINAL on the last turn, with exit 0 and the reason on stderr', async () => {
   await withServer(
     (req) => (/The run must stop now/.test(lastUser(req)) ? js('FINAL("best effort: src/retry.ts:4")') : js('print("looking")')),
     async (server) => {
@@ -147,7 +147,7 @@ test('a limit still yields a best-effort answer with exit 0 and the reason on st
   );
 });
 
-test('Ctrl-C cancels the run promptly and exits non-zero with the reason', async () => {
+test('Ctrl-C cancels the run promptly and exits 130 with the reason', async () => {
   await withServer(
     (req) => (isSubCall(req) ? { text: 'x', delayMs: 60_000 } : js('print(await llm_batch(["a", "b", "c"]))')),
     async (server) => {
@@ -158,7 +158,7 @@ test('Ctrl-C cancels the run promptly and exits non-zero with the reason', async
       kill?.('SIGINT');
       const r = await running;
       assert.ok(Date.now() - started < 10_000);
-      assert.equal(r.code, 1);
+      assert.equal(r.code, 130);
       assert.match(r.stderr, /no answer \(cancelled/);
     },
   );

@@ -180,7 +180,8 @@ test('sub-call budget: the call past the limit fails in the sandbox and the run 
       const result = await runRlm(options(server, { limits: { maxSubCalls: 2 } }));
       assert.equal(result.stopReason, 'max_sub_calls');
       assert.equal(result.subCalls, 2);
-      assert.equal(result.answer, 'Best answer in prose: see src/retry.ts:4', 'a last-turn reply without code is taken as the best answer');
+      assert.equal(result.answer, '', 'prose without FINAL on the last turn is not an answer');
+      assert.match(result.detail ?? '', /the last turn did not call FINAL/);
       const lastTurn = server.requests.filter((r) => !isSubCall(r))[1];
       assert.match(lastTurn.messages.map((m) => m.content).join('\n'), /llm_query failed: .*sub-call budget of 2/);
       assert.match(lastUser(lastTurn), /The run must stop now: the sub-call budget of 2 is spent/);

@@ -157,11 +157,22 @@ for (const v of VARIANTS) {
       assert.equal(shown, 'second try');
     });
 
-    it('reports a malformed body as bad_response, without retrying', async () => {
-      const s = await serve([{ malformed: true, text: 'one two three four' }, 'never asked']);
+    it('reports a malformed body as bad_response after one retry', async () => {
+      const s = await serve([{ malformed: true, text: 'one two three four' }, { malformed: true, text: 'again' }, 'never asked']);
       const err = await rejection(client(s, v).chat({ messages: MESSAGES }));
       assert.equal(err.kind, 'bad_response');
-      assert.equal(s.requests.length, 1);
+      assert.match(err.message, /could not be read .* is this really an (OpenAI-compatible|Ollama) endpoint\?/);
+      assert.equal(s.requests.length, 2, 'one retry, then the error');
+    });
+
+    it('a body that is not a chat reply at all (an HTML page) is an error, never an empty reply', async () => {
+      const s = await serve([{ rawBody: '<html><body>Welcome to nginx</body></html>' }, 'the real reply']);
+      const res = await client(s, v).chat({ messages: MESSAGES });
+      assert.equal(res.text, 'the real reply', 'retried once, and the retry answered');
+      const s2 = await serve([{ rawBody: '<html>1</html>' }, { rawBody: '<html>2</html>' }]);
+      const err = await rejection(client(s2, v).chat({ messages: MESSAGES }));
+      assert.equal(err.kind, 'bad_response');
+      assert.match(err.message, /could not be read/);
     });
 
     it('times out a request that never gets an answer', async () => {
@@ -246,6 +257,20 @@ describe('streaming timeouts', () => {
       const s = await serve([{ text, chunkDelayMs: 200 }]);
       const res = await client(s, { provider, stream: true }, { timeoutMs: 1_000, retry: { maxRetries: 0 } }).chat({ messages: MESSAGES });
       assert.equal(res.text, text);
+    });
+
+    it(`${provider}: a stream that keeps dripping is abandoned at the request deadline and retried like a timeout`, async () => {
+      // Chunks 150 ms apart never trip the 1 s idle timeout; the 500 ms deadline ends the attempt all the same.
+      const drip = { text: 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen', chunkDelayMs: 150 };
+      const s = await serve([drip, 'second try']);
+      const retried: string[] = [];
+      const res = await client(s, { provider, stream: true }, { timeoutMs: 1_000, deadlineMs: 500, onRetry: (i) => retried.push(i.error.message) }).chat({ messages: MESSAGES });
+      assert.equal(res.text, 'second try');
+      assert.equal(retried.length, 1);
+      assert.match(retried[0], /did not finish within the request deadline of 0\.5 s/);
+      const s2 = await serve([drip]);
+      const err = await rejection(client(s2, { provider, stream: true }, { timeoutMs: 1_000, deadlineMs: 500, retry: { maxRetries: 0 } }).chat({ messages: MESSAGES }));
+      assert.equal(err.kind, 'timeout');
     });
 
     it(`${provider}: a stream that stalls between chunks times out`, async () => {

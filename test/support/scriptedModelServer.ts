@@ -52,6 +52,10 @@ export type ScriptedReply =
       chunkDelayMs?: number;
       /** finish_reason / done_reason to report (default 'stop'). */
       finishReason?: string;
+      /** Answer 200 with exactly this body (and contentType), whatever the protocol expects: an HTML page, a plain
+       * JSON completion to a streamed request, stream lines of the wrong shape. */
+      rawBody?: string;
+      contentType?: string;
     };
 
 export interface ScriptedServerOptions {
@@ -186,6 +190,11 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     if (reply.hang) return; // close() destroys the socket
 
     if (reply.status && reply.status !== 200) return sendError(res, protocol, reply);
+    if (reply.rawBody !== undefined) {
+      res.writeHead(200, { 'content-type': reply.contentType ?? 'text/html' });
+      res.end(reply.rawBody);
+      return;
+    }
 
     const text = reply.text ?? '';
     const usage = reply.usage ?? {

@@ -7,6 +7,7 @@ import { toModelError, type ErrorContext } from './errors';
 export interface ClientRetrySettings {
   policy: RetryPolicy;
   timeoutMs: number;
+  deadlineMs?: number;
   /** The client's own retry listener (ClientOptions.onRetry); the request's is called too. */
   onRetry?: (info: RetryInfo) => void;
 }
@@ -16,6 +17,7 @@ export function retryChat<T>(run: (attempt: AttemptContext) => Promise<T>, s: Cl
   return withRetry(run, {
     policy: s.policy,
     timeoutMs: s.timeoutMs,
+    deadlineMs: s.deadlineMs,
     signal: request.signal,
     toError: (err, outcome) => toModelError(err, outcome, ctx),
     onRetry: (info) => {

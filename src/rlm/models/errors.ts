@@ -13,6 +13,8 @@ export interface ErrorContext {
   model: string;
   apiKey?: string;
   timeoutMs: number;
+  /** The whole-request deadline. */
+  deadlineMs?: number;
 }
 
 export function kindForStatus(status: number): ModelErrorKind {
@@ -86,6 +88,13 @@ export function timeoutError(ctx: ErrorContext): ModelError {
   );
 }
 
+export function deadlineError(ctx: ErrorContext): ModelError {
+  return new ModelError(
+    `the reply from ${displayUrl(ctx.baseUrl)} did not finish within the request deadline of ${round((ctx.deadlineMs ?? 0) / 1000)} s — the model may be stuck generating or the stream is dripping; raise the deadline (--request-deadline, rlm.requestDeadlineSeconds) if long replies are expected`,
+    'timeout',
+  );
+}
+
 export function badResponseError(detail: string, ctx: ErrorContext): ModelError {
   return new ModelError(
     redact(`${displayUrl(ctx.baseUrl)} sent a reply that could not be read (${oneLine(detail)}) — is this really an ${ctx.provider === 'openai' ? 'OpenAI-compatible' : 'Ollama'} endpoint?`, ctx.apiKey),
@@ -153,6 +162,7 @@ function describeCode(code: string, e: Record<string, unknown>): string {
 export function toModelError(err: unknown, outcome: AttemptOutcome, ctx: ErrorContext): ModelError {
   if (err instanceof ModelError) return err;
   if (outcome.aborted) return new ModelError('the request was cancelled', 'aborted');
+  if (outcome.pastDeadline) return deadlineError(ctx);
   if (outcome.timedOut) return timeoutError(ctx);
 
   const e = (err && typeof err === 'object' ? err : {}) as Record<string, unknown>;

@@ -3,10 +3,10 @@
 // so retry.ts applies the same policy as for OpenAI.
 import { Ollama } from 'ollama';
 import type { ChatRequest, ChatResponse, ClientOptions, ModelClient, RetryPolicy, TokenUsage } from './types';
-import { DEFAULT_TIMEOUT_MS, resolveRetryPolicy, type AttemptContext, type RetryInfo } from './retry';
+import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS, resolveRetryPolicy, type AttemptContext, type RetryInfo } from './retry';
 import { probeOnce, retryChat, type ClientRetrySettings } from './clientRetry';
 import { httpError, badResponseError, type ErrorContext } from './errors';
-import { buildResponse } from './usage';
+import { buildResponse, replyCharCap } from './usage';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 
@@ -22,12 +22,14 @@ export class OllamaClient implements ModelClient {
   readonly baseUrl: string;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
   private readonly stream: boolean;
 
   constructor(private readonly options: OllamaClientOptions) {
     this.model = options.model;
     this.baseUrl = (options.baseUrl ?? DEFAULT_OLLAMA_HOST).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.deadlineMs = Math.max(options.deadlineMs ?? DEFAULT_DEADLINE_MS, 1);
     this.policy = resolveRetryPolicy(options.retry);
     this.stream = options.stream ?? false;
   }
@@ -53,11 +55,11 @@ export class OllamaClient implements ModelClient {
   }
 
   private retrySettings(): ClientRetrySettings {
-    return { policy: this.policy, timeoutMs: this.timeoutMs, onRetry: this.options.onRetry };
+    return { policy: this.policy, timeoutMs: this.timeoutMs, deadlineMs: this.deadlineMs, onRetry: this.options.onRetry };
   }
 
   errorContext(model: string): ErrorContext {
-    return { provider: 'ollama', baseUrl: this.baseUrl, model, apiKey: this.options.apiKey, timeoutMs: this.timeoutMs };
+    return { provider: 'ollama', baseUrl: this.baseUrl, model, apiKey: this.options.apiKey, timeoutMs: this.timeoutMs, deadlineMs: this.deadlineMs };
   }
 
   /** A library instance bound to one attempt (the library has no per-request signal for non-streamed calls). */
@@ -80,7 +82,8 @@ export class OllamaClient implements ModelClient {
         throw httpError(res.status, message || res.statusText, res.headers.get('retry-after'), ctx);
       }
       // The library skips stream lines it cannot parse (with a console warning); a broken line must fail instead.
-      if (res.body && res.headers.get('content-type')?.includes('ndjson')) {
+      // Anything but a JSON body (NDJSON, or an HTML page from something that is not Ollama) is checked line by line.
+      if (res.body && !res.headers.get('content-type')?.includes('application/json')) {
         return new Response(validatedNdjson(res.body), { status: res.status, statusText: res.statusText, headers: res.headers });
       }
       return res;
@@ -89,6 +92,16 @@ export class OllamaClient implements ModelClient {
   }
 
   private async once(request: ChatRequest, model: string, attempt: AttemptContext, ctx: ErrorContext): Promise<ChatResponse> {
+    try {
+      return await this.onceUnchecked(request, model, attempt, ctx);
+    } catch (err) {
+      // The library's words for a body that is not an Ollama reply: say it the way the OpenAI path does.
+      if (err instanceof Error && /did not receive done or success response/i.test(err.message)) throw badResponseError(err.message, ctx);
+      throw err;
+    }
+  }
+
+  private async onceUnchecked(request: ChatRequest, model: string, attempt: AttemptContext, ctx: ErrorContext): Promise<ChatResponse> {
     const sdk = this.sdk(attempt, ctx);
     const options: Record<string, number> = {};
     if (request.temperature !== undefined) options.temperature = request.temperature;
@@ -111,6 +124,7 @@ export class OllamaClient implements ModelClient {
     let doneReason: string | undefined;
     let replyModel = model;
     let done = false;
+    const cap = replyCharCap(request.maxOutputTokens);
     for await (const part of stream) {
       attempt.touch();
       if (!part || typeof part !== 'object') throw badResponseError('a stream line is not an object', ctx);
@@ -124,6 +138,12 @@ export class OllamaClient implements ModelClient {
         done = true;
         usage = usageOf(part);
         doneReason = part.done_reason;
+      }
+      // A server that ignores num_predict cannot make us hold an unbounded reply: stop reading at the cap.
+      if (!done && text.length > cap) {
+        done = true;
+        doneReason = 'length';
+        break;
       }
     }
     // A stream that ends without its done line was cut off: retryable like any dropped connection.

@@ -3,10 +3,10 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ChatRequest, ChatResponse, ClientOptions, ModelClient, RetryPolicy, TokenUsage } from './types';
-import { DEFAULT_TIMEOUT_MS, resolveRetryPolicy, type AttemptContext, type RetryInfo } from './retry';
+import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS, resolveRetryPolicy, type AttemptContext, type RetryInfo } from './retry';
 import { probeOnce, retryChat, type ClientRetrySettings } from './clientRetry';
 import { badResponseError, type ErrorContext } from './errors';
-import { buildResponse } from './usage';
+import { buildResponse, replyCharCap } from './usage';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -22,11 +22,13 @@ export class OpenAIClient implements ModelClient {
   private readonly sdk: OpenAI;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
   private readonly stream: boolean;
 
   constructor(private readonly options: OpenAIClientOptions) {
     this.model = options.model;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.deadlineMs = Math.max(options.deadlineMs ?? DEFAULT_DEADLINE_MS, 1);
     this.policy = resolveRetryPolicy(options.retry);
     this.stream = options.stream ?? false;
     // Azure-style base URLs carry a query (?api-version=…): the SDK wants it as defaultQuery.
@@ -67,11 +69,11 @@ export class OpenAIClient implements ModelClient {
   }
 
   private retrySettings(): ClientRetrySettings {
-    return { policy: this.policy, timeoutMs: this.timeoutMs, onRetry: this.options.onRetry };
+    return { policy: this.policy, timeoutMs: this.timeoutMs, deadlineMs: this.deadlineMs, onRetry: this.options.onRetry };
   }
 
   errorContext(model: string): ErrorContext {
-    return { provider: 'openai', baseUrl: this.baseUrl, model, apiKey: this.options.apiKey, timeoutMs: this.timeoutMs };
+    return { provider: 'openai', baseUrl: this.baseUrl, model, apiKey: this.options.apiKey, timeoutMs: this.timeoutMs, deadlineMs: this.deadlineMs };
   }
 
   private params(request: ChatRequest, model: string): ChatCompletionCreateParams {
@@ -104,9 +106,15 @@ export class OpenAIClient implements ModelClient {
     let usage: TokenUsage | undefined;
     let finishReason: string | undefined;
     let replyModel = model;
+    let chunks = 0;
+    const cap = replyCharCap(request.maxOutputTokens);
     for await (const chunk of stream) {
       attempt.touch();
       if (!chunk || typeof chunk !== 'object') throw badResponseError('a stream chunk is not an object', ctx);
+      // A body that is not a chat-completion stream (an HTML page, a plain JSON reply) yields no chunks at all, or
+      // chunks without choices: that is a reply we could not read, not an empty answer.
+      if (!Array.isArray(chunk.choices) && !chunk.usage) throw badResponseError('a stream chunk has no choices', ctx);
+      chunks++;
       if (chunk.model) replyModel = chunk.model;
       if (chunk.usage) usage = usageOf(chunk.usage);
       const choice = chunk.choices?.[0];
@@ -116,7 +124,13 @@ export class OpenAIClient implements ModelClient {
         request.onText?.(delta);
       }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
+      // A server that ignores max_tokens cannot make us hold an unbounded reply: stop reading at the cap.
+      if (text.length > cap) {
+        finishReason = 'length';
+        break;
+      }
     }
+    if (chunks === 0) throw badResponseError('the stream held no chat-completion chunks', ctx);
     return buildResponse(request, text, usage, replyModel, finishReason);
   }
 }

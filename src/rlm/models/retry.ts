@@ -4,6 +4,8 @@ import { ModelError, type RetryPolicy } from './types';
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
 export const DEFAULT_TIMEOUT_MS = 120_000;
+/** Whole-request deadline: a stream that drips a chunk now and then never hits the idle timeout, but hits this. */
+export const DEFAULT_DEADLINE_MS = 300_000;
 
 export function resolveRetryPolicy(partial?: Partial<RetryPolicy>): RetryPolicy {
   const p = { ...DEFAULT_RETRY_POLICY, ...definedOnly(partial ?? {}) };
@@ -69,6 +71,8 @@ export interface AttemptContext {
 export interface AttemptOutcome {
   timedOut: boolean;
   aborted: boolean;
+  /** The timeout was the whole-request deadline, not the idle timeout. */
+  pastDeadline?: boolean;
 }
 
 export interface RetryInfo {
@@ -79,7 +83,10 @@ export interface RetryInfo {
 
 export interface WithRetryOptions {
   policy: RetryPolicy;
+  /** Idle timeout: restarted by every chunk. */
   timeoutMs: number;
+  /** Total time one attempt may take, chunks or not (default: none). */
+  deadlineMs?: number;
   signal?: AbortSignal;
   /** Turns anything an attempt threw into a ModelError. */
   toError: (err: unknown, outcome: AttemptOutcome) => ModelError;
@@ -101,7 +108,10 @@ export async function withRetry<T>(run: (ctx: AttemptContext) => Promise<T>, opt
       error = err instanceof ModelError ? err : opts.toError(err, { timedOut: false, aborted: !!signal?.aborted });
     }
     if (error.kind === 'aborted' || signal?.aborted) throw error.kind === 'aborted' ? error : abortedError();
-    if (!error.retryable || attempt >= policy.maxRetries) {
+    // A reply that could not be read is tried once more (a proxy's glitch); an endpoint that keeps sending them
+    // is not the kind of server we expected, and waiting longer will not change that.
+    const retryable = error.retryable || (error.kind === 'bad_response' && attempt === 0);
+    if (!retryable || attempt >= policy.maxRetries) {
       if (attempt > 0) throw withAttempts(error, attempt + 1);
       throw error;
     }
@@ -129,6 +139,15 @@ async function runAttempt<T>(run: (ctx: AttemptContext) => Promise<T>, attempt: 
     }, opts.timeoutMs);
   };
   touch();
+  // The deadline is not reset by chunks: past it the attempt is abandoned and retried like a timeout.
+  const deadline =
+    opts.deadlineMs !== undefined
+      ? setTimeout(() => {
+          outcome.timedOut = true;
+          outcome.pastDeadline = true;
+          controller.abort(new Error('deadline'));
+        }, opts.deadlineMs)
+      : undefined;
   try {
     // Race the attempt against the signal: some SDK paths (a body being parsed, a stream between reads) only
     // notice the abort late, and a cancel must be prompt.
@@ -138,6 +157,7 @@ async function runAttempt<T>(run: (ctx: AttemptContext) => Promise<T>, attempt: 
     throw err instanceof ModelError && !outcome.timedOut ? err : opts.toError(err, outcome);
   } finally {
     if (timer) clearTimeout(timer);
+    if (deadline) clearTimeout(deadline);
     opts.signal?.removeEventListener('abort', onCallerAbort);
     if (!controller.signal.aborted) controller.abort(new Error('attempt finished')); // releases sockets/streams
   }

@@ -87,8 +87,10 @@ export interface ClientOptions {
   /** OpenAI-compatible base URL (…/v1) or Ollama host. */
   baseUrl?: string;
   apiKey?: string;
-  /** Per-request timeout (default 120 s). */
+  /** Per-request idle timeout, restarted by every streamed chunk (default 120 s). */
   timeoutMs?: number;
+  /** Total time one request attempt may take, however its chunks arrive (default 300 s); then it is retried. */
+  deadlineMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Stream replies (default true for the root model). */
   stream?: boolean;

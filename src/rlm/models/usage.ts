@@ -2,6 +2,15 @@
 // the response says so, so budgets still move and reports can mark the numbers as approximate.
 import type { ChatMessage, ChatRequest, ChatResponse, TokenUsage } from './types';
 
+/**
+ * The most characters a reply may have for an output cap of `maxOutputTokens` (tokens average 3-4 characters; 6
+ * leaves room for any real reply that stopped at the cap). Past it a reply is cut: a server that ignores the cap
+ * must not grow the history without bound. No cap given: 1 M characters.
+ */
+export function replyCharCap(maxOutputTokens: number | undefined): number {
+  return maxOutputTokens && maxOutputTokens > 0 ? maxOutputTokens * 6 : 1_000_000;
+}
+
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }

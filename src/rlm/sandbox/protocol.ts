@@ -55,7 +55,9 @@ export type WorkerToHost =
   | { type: 'blockDone'; blockId: number; outcome: BlockOutcome }
   | { type: 'summary'; requestId: number; ok: true; summary: WorkspaceSummary }
   | { type: 'summary'; requestId: number; ok: false; error: string }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  /** A child process (ripgrep) this worker started or reaped: the host kills the live ones when the worker ends. */
+  | { type: 'childProcess'; pid: number; alive: boolean };
 
 /** Result of a bridge call as the prelude receives it (JSON inside the sandbox). */
 export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: string };

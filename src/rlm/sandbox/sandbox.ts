@@ -8,6 +8,7 @@ import type { WorkspaceSpec, WorkspaceSummary } from '../../workspace/types';
 import type { ExecResult, HostFunction, Sandbox, SandboxLimits, SandboxOptions } from './types';
 import { BlockClock } from './blockClock';
 import { compiledEngine } from './engineWasm';
+import { adoptChild, killChildren } from '../../workspace/childProcesses';
 import { CONTROL_CANCEL, CONTROL_SLOTS, type BlockOutcome, type HostToWorker, type WorkerInit, type WorkerToHost } from './protocol';
 
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
@@ -68,6 +69,8 @@ class WorkerHandle {
   private readonly hostCalls = new Map<number, { controller: AbortController; untimed: boolean }>();
   private readonly summaries = new Map<number, { resolve: (s: WorkspaceSummary) => void; reject: (e: Error) => void }>();
   private nextRequestId = 1;
+  /** Child processes (ripgrep) the worker has running: killed here when the worker ends, however it ends. */
+  private readonly children = new Set<number>();
 
   constructor(
     private readonly options: SandboxOptions,
@@ -109,6 +112,8 @@ class WorkerHandle {
       });
       this.worker.on('exit', (code) => {
         this.alive = false;
+        killChildren(this.children);
+        this.children.clear();
         this.exitReason ??= `worker exited with code ${code}`;
         reject(new Error(`the sandbox worker ended before it was ready: ${this.exitReason}`));
         this.failEverything();
@@ -173,6 +178,9 @@ class WorkerHandle {
   async terminate(reason: string): Promise<void> {
     this.exitReason ??= reason;
     this.abortHostCalls(reason);
+    // Before the thread goes: it cannot kill its own searches once terminated.
+    killChildren(this.children);
+    this.children.clear();
     if (this.alive) await this.worker.terminate().catch(() => undefined);
   }
 
@@ -225,6 +233,11 @@ class WorkerHandle {
       }
       case 'closed':
         this.onClosed?.();
+        return;
+      case 'childProcess':
+        if (msg.alive) this.children.add(msg.pid);
+        else this.children.delete(msg.pid);
+        adoptChild(msg.pid, msg.alive);
         return;
     }
   }

@@ -14,6 +14,7 @@ import {
 } from 'quickjs-emscripten-core';
 import variant from '@jitl/quickjs-ng-wasmfile-release-sync';
 import { openWorkspace } from '../../workspace/workspace';
+import { forwardChildPids } from '../../workspace/childProcesses';
 import type { FileEntry, GrepOptions, GrepResult, ReadOptions, ReadResult, WorkspaceSpec, WorkspaceSummary } from '../../workspace/types';
 import type { EvidenceEvent } from './types';
 import { BlockClock } from './blockClock';
@@ -49,6 +50,8 @@ interface WorkspaceApi {
   childSpec?(): WorkspaceSpec;
   /** Writes pending cache entries (the symbol index) to disk. */
   flushCaches?(): void;
+  /** Stops the searches in flight (kills their ripgrep processes). */
+  cancelSearches?(): void;
 }
 
 /**
@@ -456,6 +459,8 @@ async function runBlock(block: Block, code: string): Promise<BlockOutcome> {
     fatal = 'crash';
   } finally {
     active = undefined;
+    // No search outlives its block (finished, timed out or cancelled): its ripgrep processes are killed now.
+    if (block.calls.size > 0) workspace.cancelSearches?.();
     if (block.calls.size > 0 && !block.stop && !fatal) {
       // Calls do not outlive their block; say so, or the model wonders where its results went.
       const names = [...new Set([...block.calls.values()].map((c) => c.label))].join(', ');
@@ -539,6 +544,8 @@ function onMessage(msg: HostToWorker): void {
 const pendingBlocks = new Map<number, Block>();
 
 async function main(): Promise<void> {
+  // The host kills this thread's child processes if the thread is terminated before it could.
+  forwardChildPids((pid, alive) => post({ type: 'childProcess', pid, alive }));
   try {
     workspace = (await openWorkspace(init.workspace)) as unknown as WorkspaceApi;
     engine = await createEngine();
