@@ -8,6 +8,7 @@ import { RunRegistry } from './vscode/runRegistry';
 import { askForQuestion, selectionFocus } from './vscode/questionBox';
 import { ApiKeys, setApiKeyCommand } from './vscode/secrets';
 import { registerTrajectoryPanel } from './webview/panel';
+import { PanelPlacement } from './webview/placement';
 import { registerRunsView } from './vscode/runsView';
 import { registerStatusItem } from './vscode/statusItem';
 import type { AskServices } from './vscode/ask';
@@ -53,7 +54,8 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
   const log = vscode.window.createOutputChannel('RLM', { log: true });
   const registry = new RunRegistry();
   const keys = new ApiKeys(context.secrets);
-  const services: AskServices = { registry, keys, log, redactor: new Redactor(), cacheDir: context.globalStorageUri.fsPath, extensionUri: context.extensionUri };
+  const placement = new PanelPlacement();
+  const services: AskServices = { registry, keys, log, redactor: new Redactor(), cacheDir: context.globalStorageUri.fsPath, extensionUri: context.extensionUri, placement };
 
   const chatHandler: vscode.ChatRequestHandler = async (request, chatContext, stream, token) => {
     const { createChatHandler } = (await loadCore()).chatParticipant;
@@ -95,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
     }),
     vscode.commands.registerCommand('rlm.openCitation', async (target: CitationTarget) => {
       const { openCitation } = (await loadCore()).openCitation;
-      const editor = await openCitation(target);
+      const editor = await openCitation(target, placement.codeColumn());
       return editor ? { path: editor.document.uri.toString(), line: editor.selection.active.line + 1 } : undefined;
     }),
     vscode.commands.registerCommand('rlm.showLog', () => log.show()),
@@ -103,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
 
   // The trajectory panel (src/webview/): rlm.showTrajectory, rlm.openTrajectoryFile, rlm.exportTrajectory,
   // rlm.showHistory and the panel serializer; it follows every run the registry creates.
-  const trajectory = registerTrajectoryPanel(context, registry);
+  const trajectory = registerTrajectoryPanel(context, registry, placement);
   // A home in the UI: the Runs view in RLM's activity-bar container, and a status bar item while a run goes.
   context.subscriptions.push(registerRunsView(registry, trajectory.history), registerStatusItem(registry));
 

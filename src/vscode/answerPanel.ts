@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { LiveRun } from '../rlm/liveRun';
 import type { RunResult } from '../rlm/types';
 import { makeNonce, panelPage } from '../webview/page';
-import { panelColumn, trackPanel } from '../webview/placement';
+import type { PanelPlacement } from '../webview/placement';
 import { parseFromAnswerView, type ConversationTurn, type FromAnswerView, type ToAnswerView } from '../webview/protocol';
 import { LiveSteps } from './liveSteps';
 
@@ -63,23 +63,23 @@ export class AnswerPanel {
   lastRendered?: { turns: number; busy: boolean };
 
   /** Shows `run` as the start of a new conversation in the one answer panel, and reveals it. */
-  static show(extensionUri: vscode.Uri, run: LiveRun, askFollowUp?: FollowUpAsker): AnswerPanel {
-    const panel = AnswerPanel.current ?? new AnswerPanel(extensionUri);
+  static show(extensionUri: vscode.Uri, placement: PanelPlacement, run: LiveRun, askFollowUp?: FollowUpAsker): AnswerPanel {
+    const panel = AnswerPanel.current ?? new AnswerPanel(extensionUri, placement);
     panel.startConversation(run, askFollowUp);
     panel.panel.reveal(undefined, false);
     return panel;
   }
 
-  private constructor(extensionUri: vscode.Uri) {
+  private constructor(extensionUri: vscode.Uri, placement: PanelPlacement) {
     const media = vscode.Uri.joinPath(extensionUri, 'media');
     const dist = vscode.Uri.joinPath(extensionUri, 'dist');
     this.panel = vscode.window.createWebviewPanel(
       AnswerPanel.viewType,
       'RLM',
-      { viewColumn: panelColumn(), preserveFocus: false },
+      { viewColumn: placement.panelColumn(), preserveFocus: false },
       { enableScripts: true, enableCommandUris: false, localResourceRoots: [media, dist], retainContextWhenHidden: true },
     );
-    trackPanel(this.panel);
+    placement.track(this.panel);
     this.panel.iconPath = { light: vscode.Uri.joinPath(media, 'trajectory-light.svg'), dark: vscode.Uri.joinPath(media, 'trajectory-dark.svg') };
     const asUri = (u: vscode.Uri) => this.panel.webview.asWebviewUri(u).toString();
     this.panel.webview.html = panelPage({

@@ -20,6 +20,8 @@ export interface AskServices {
   cacheDir?: string;
   /** The extension's folder (webview scripts and styles); the answer panel opens only when given. */
   extensionUri?: vscode.Uri;
+  /** Where the answer and trajectory panels open (one column) and code opens (another). */
+  placement?: import('../webview/placement').PanelPlacement;
 }
 
 export interface AskRequest {

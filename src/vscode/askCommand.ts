@@ -49,7 +49,7 @@ export async function askWorkspaceCommand(services: AskServices, state: vscode.M
     throw error;
   }
   const { run } = started;
-  if (services.extensionUri) AnswerPanel.show(services.extensionUri, run, followUpAsker(services));
+  if (services.extensionUri && services.placement) AnswerPanel.show(services.extensionUri, services.placement, run, followUpAsker(services));
   await withStepProgress(started);
   return reportOutcome(run);
 }

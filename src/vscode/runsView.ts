@@ -7,6 +7,7 @@ import { formatCost } from '../webview/model/labels';
 import type { RunRegistry } from './runRegistry';
 
 export const RUNS_VIEW = 'rlm.runs';
+const LABEL_CHARS = 34;
 
 type RunItem = { kind: 'live'; run: LiveRun } | { kind: 'saved'; entry: HistoryEntry };
 
@@ -45,7 +46,11 @@ class RunsProvider implements vscode.TreeDataProvider<RunItem> {
   }
 
   getTreeItem(item: RunItem): vscode.TreeItem {
-    const oneLine = (q: string) => q.replace(/\s+/g, ' ').trim() || '(no question)';
+    // Short labels leave room for the status, time and cost beside them; the tooltip has the whole question.
+    const oneLine = (q: string) => {
+      const t = q.replace(/\s+/g, ' ').trim() || '(no question)';
+      return t.length > LABEL_CHARS ? `${t.slice(0, LABEL_CHARS - 1)}…` : t;
+    };
     if (item.kind === 'live') {
       const t = new vscode.TreeItem(oneLine(item.run.question));
       t.id = `live:${item.run.id}`;

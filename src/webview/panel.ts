@@ -11,7 +11,7 @@ import { describeProblems, parseAnyTrajectory, serializeTrajectory, toOfficialLo
 import { exportFileName } from './exportName';
 import { entryFacts, TrajectoryHistory, type HistoryEntry } from './history';
 import { resolveWorkspacePath, selectionLines } from './location';
-import { codeColumn, panelColumn, trackPanel } from './placement';
+import { PanelPlacement } from './placement';
 import { makeNonce, panelPage } from './page';
 import {
   BATCH_INTERVAL_MS,
@@ -122,7 +122,7 @@ export class TrajectoryPanel implements vscode.Disposable {
     this.run = run;
     this.events = run.events;
     this.info = { source: { kind: 'run', runId: run.id }, live: !run.done, ...(this.manager.answerElsewhere(run.id) ? { answerElsewhere: true } : {}) };
-    this.panel.title = `RLM: ${shorten(run.question)}`;
+    this.panel.title = `RLM Trajectory: ${shorten(run.question)}`;
     const offEvent = run.onEvent((e) => this.queue(e));
     const offEnd = run.onEnd(() => {
       this.flush();
@@ -138,7 +138,7 @@ export class TrajectoryPanel implements vscode.Disposable {
     this.detach();
     this.events = events;
     this.info = { source, live: false, ...(notice ? { notice } : {}) };
-    this.panel.title = `RLM: ${shorten(title)}`;
+    this.panel.title = `RLM Trajectory: ${shorten(title)}`;
     this.sendInit();
   }
 
@@ -204,7 +204,7 @@ export class TrajectoryPanel implements vscode.Disposable {
         this.renderedEmitter.fire(this.lastRendered);
         break;
       case 'open':
-        return openLocation(msg);
+        return openLocation(msg, this.manager.placement.codeColumn());
       case 'cancel':
         this.run?.cancel();
         break;
@@ -256,7 +256,7 @@ function shorten(text: string, max = 40): string {
 }
 
 /** Opens a workspace file at a trajectory location and selects the range. */
-export async function openLocation(loc: Location): Promise<vscode.TextEditor | undefined> {
+export async function openLocation(loc: Location, column: vscode.ViewColumn = vscode.ViewColumn.One): Promise<vscode.TextEditor | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const resolved = resolveWorkspacePath(loc.path, folders.map((f) => f.name));
   if (!resolved) {
@@ -269,7 +269,7 @@ export async function openLocation(loc: Location): Promise<vscode.TextEditor | u
     const { start, end } = selectionLines(loc.line, loc.endLine, doc.lineCount);
     const selection = new vscode.Selection(start, 0, end, loc.endLine !== undefined && loc.endLine > loc.line ? doc.lineAt(end).range.end.character : 0);
     // In a column without an RLM panel: the panel the user clicked in stays in view.
-    const editor = await vscode.window.showTextDocument(doc, { viewColumn: codeColumn(), preview: true, selection });
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preview: true, selection });
     editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return editor;
   } catch (error) {
@@ -295,6 +295,8 @@ export class TrajectoryPanels implements vscode.Disposable {
     storageUri: vscode.Uri,
     private readonly runs: RunLookup,
     private readonly state?: vscode.Memento,
+    /** Shared with the answer panel: both open in one column, code in another. */
+    readonly placement: PanelPlacement = new PanelPlacement(),
   ) {
     this.history = new TrajectoryHistory(storageUri);
     this.exportsUri = vscode.Uri.joinPath(storageUri, 'exports');
@@ -314,7 +316,7 @@ export class TrajectoryPanels implements vscode.Disposable {
     const webviewPanel = vscode.window.createWebviewPanel(
       VIEW_TYPE,
       'RLM Trajectory',
-      { viewColumn: panelColumn(), preserveFocus: false },
+      { viewColumn: this.placement.panelColumn(), preserveFocus: false },
       { enableScripts: true, enableFindWidget: true, retainContextWhenHidden: true },
     );
     return this.adopt(webviewPanel, source);
@@ -322,7 +324,7 @@ export class TrajectoryPanels implements vscode.Disposable {
 
   adopt(webviewPanel: vscode.WebviewPanel, source: TrajectorySource): TrajectoryPanel {
     const panel = new TrajectoryPanel(webviewPanel, this, source);
-    trackPanel(webviewPanel);
+    this.placement.track(webviewPanel);
     this.panels.add(panel);
     this.active = panel;
     return panel;
@@ -457,7 +459,7 @@ export class TrajectoryPanels implements vscode.Disposable {
   private async announceExport(uri: vscode.Uri): Promise<void> {
     const name = uri.path.split('/').pop() ?? uri.fsPath;
     const choice = await vscode.window.showInformationMessage(`RLM: trajectory exported to ${name}`, 'Open', 'Reveal');
-    if (choice === 'Open') await vscode.window.showTextDocument(uri, { viewColumn: codeColumn(), preview: true });
+    if (choice === 'Open') await vscode.window.showTextDocument(uri, { viewColumn: this.placement.codeColumn(), preview: true });
     if (choice === 'Reveal') {
       await Promise.resolve(vscode.commands.executeCommand('revealFileInOS', uri)).catch(async () => {
         await vscode.env.clipboard.writeText(uri.fsPath);
@@ -526,8 +528,8 @@ export class TrajectoryPanels implements vscode.Disposable {
  * rlm.showHistory, and the serializer for `rlmTrajectory` panels. Runs from `runs.onDidCreate` are saved to
  * history when they end.
  */
-export function registerTrajectoryPanel(context: vscode.ExtensionContext, runs: RunLookup): TrajectoryPanels {
-  const panels = new TrajectoryPanels(context.extensionUri, context.globalStorageUri, runs, context.globalState);
+export function registerTrajectoryPanel(context: vscode.ExtensionContext, runs: RunLookup, placement?: PanelPlacement): TrajectoryPanels {
+  const panels = new TrajectoryPanels(context.extensionUri, context.globalStorageUri, runs, context.globalState, placement);
   context.subscriptions.push(
     panels,
     vscode.commands.registerCommand('rlm.showTrajectory', (runId?: unknown) => panels.showRun(typeof runId === 'string' ? runId : undefined)),

@@ -8,6 +8,12 @@ export const QUESTION = 'Where is the greeting message built?';
 export const FOCUS_QUESTION = 'FOCUSCHECK what does the selected code do?';
 export const EXCLUDE_QUESTION = 'EXCLUDECHECK which files can you see?';
 export const SLOW_QUESTION = 'SLOWCHECK take your time';
+/** A realistic run for the panels: a grep, a batch of 8 sub-calls, a child run, an answer with citations. */
+export const TOUR_QUESTION = 'TOURCHECK how does a greeting reach the console?';
+/** A run that pauses 8 s after its first turn: its live steps can be seen (answer panel, status bar, notification). */
+export const STEPS_QUESTION = 'STEPSCHECK what prints the greeting?';
+/** Asked from the answer panel's follow-up box after TOUR_QUESTION: reads the first question's variable when the session kept it. */
+export const FOLLOWUP_QUESTION = 'FOLLOWUPCHECK and where is shout defined?';
 /** The key the suite stores with "RLM: Set API Key"; the harness then checks no file on the server holds it. */
 export const TEST_API_KEY = 'sk-rlmtest-0123456789abcdef';
 
@@ -83,6 +89,46 @@ print('STEP1-DONE ' + hits.map((h) => h.path + ':' + h.line).join(', '));
       { match: 'FOCUSCHECK', reply: js("FINAL('FOCUS-MISSING');") },
       // files.exclude must be honoured: list what the sandbox can see
       { match: 'EXCLUDECHECK', reply: js("FINAL('FILES: ' + context.files.map((f) => f.path).sort().join(' '));") },
+      // Live steps: a grep, then a reply held for 8 s.
+      { match: 'STEPS-STEP1', reply: { text: js("FINAL('The greeting is printed by src/index.ts:3.');"), delayMs: 8000 } },
+      { match: 'STEPSCHECK', reply: js("const found = await context.grep('console.log'); print('STEPS-STEP1 ' + found.length);") },
+      // The tour (issue 14's panels): turn 1 greps, turn 2 fans out 8 sub-calls and starts a child run, turn 3 answers.
+      { match: 'SUMMARIZE-PART:', reply: 'This part builds or prints the greeting.' },
+      {
+        match: 'CHILDTOUR',
+        reply: js(`
+const defs = await context.grep('export function greet');
+FINAL('greet is defined in ' + defs[0].path + ':' + defs[0].line + ' and upper-cases through shout in src/util/strings.ts:1.');
+`),
+      },
+      {
+        match: 'TOUR-STEP2',
+        reply: js(`
+FINAL('A greeting starts in src/index.ts:3, which calls \`greet\` (src/greeting.ts:7). It joins the salutation (src/greeting.ts:4) and the name (src/greeting.ts:8); loud greetings go through \`shout\` (src/util/strings.ts:1-3). ' + tour.child);
+`),
+      },
+      {
+        match: 'TOUR-STEP1',
+        reply: js(`
+tour.parts = await llm_batch(Array.from({ length: 8 }, (_, i) => 'SUMMARIZE-PART: Explain this part for the question how a greeting reaches the console.\\nPart ' + (i + 1) + ' of 8: ' + context.files[i % context.files.length].path));
+tour.child = await rlm_query('CHILDTOUR Where is greet defined and what does it call?', { paths: ['src/greeting.ts', 'src/util/strings.ts'] });
+print('TOUR-STEP2 ' + tour.parts.length + ' parts; child: ' + tour.child);
+`),
+      },
+      {
+        match: 'TOURCHECK',
+        reply: js(`
+var tour = { hits: await context.grep('greet') };
+print('TOUR-STEP1 ' + tour.hits.map((h) => h.path + ':' + h.line).join(', '));
+`),
+      },
+      // The follow-up: the session's sandbox still has \`tour\` from the first question (FOLLOWUP-SESSION), or not.
+      {
+        match: 'FOLLOWUPCHECK',
+        reply: js(`
+FINAL((typeof tour === 'undefined' ? 'FOLLOWUP-NO-SESSION' : 'FOLLOWUP-SESSION ' + tour.hits.length + ' hits') + ': shout is defined in src/util/strings.ts:1.');
+`),
+      },
       // a reply that takes long: the test cancels it
       { match: 'SLOWCHECK', reply: { text: js("FINAL('too late');"), delayMs: 120000 } },
     ],

@@ -16,6 +16,7 @@ import { QUESTION, SLOW_QUESTION, TEST_API_KEY, modelScript, writeWorkspace } fr
 import { runUiTests } from './ui.mjs';
 import { runTrajectoryUiTests } from './trajectoryUi.mjs';
 import { runChatUiTests } from './chatUi.mjs';
+import { runPanelsUiTests } from './panelsUi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -260,6 +261,7 @@ async function main() {
   const ui = regular ? await runUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, slowQuestion: SLOW_QUESTION, screenshots: resultsDir, log }) : [];
   const chatUi = regular ? await runChatUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log }) : [];
   const trajectoryUi = regular ? await runTrajectoryUiTests({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, screenshots: resultsDir, log }) : [];
+  const panelsUi = regular ? await runPanelsUiTests({ browser, baseUrl, workspace: dirs.workspace, screenshots: resultsDir, log }) : [];
   // While developing a UI module: RLM_VSCODE_EXTRA_UI=./x.mjs runs that module's run*Tests export too.
   const extra = [];
   if (process.env.RLM_VSCODE_EXTRA_UI) {
@@ -268,7 +270,7 @@ async function main() {
     extra.push(...(await fn({ browser, baseUrl, workspace: dirs.workspace, question: QUESTION, slowQuestion: SLOW_QUESTION, screenshots: resultsDir, log })));
   }
   copyFileSync(vsix, join(resultsDir, `${pkg.name}-${pkg.version}.vsix`));
-  return [...integration.map((r) => ({ ...r, part: 'ext host' })), ...ui.map((r) => ({ ...r, part: 'ui' })), ...chatUi.map((r) => ({ ...r, part: 'ui' })), ...trajectoryUi.map((r) => ({ ...r, part: 'ui' })), ...extra.map((r) => ({ ...r, part: 'ui' }))];
+  return [...integration.map((r) => ({ ...r, part: 'ext host' })), ...ui.map((r) => ({ ...r, part: 'ui' })), ...chatUi.map((r) => ({ ...r, part: 'ui' })), ...trajectoryUi.map((r) => ({ ...r, part: 'ui' })), ...panelsUi.map((r) => ({ ...r, part: 'ui' })), ...extra.map((r) => ({ ...r, part: 'ui' }))];
 }
 
 let results = [];

@@ -17,7 +17,7 @@ async function expectEditorAt(page, fileName, line) {
 }
 
 /** Flips between the preferred light and dark themes (no theme names to match). */
-async function toggleLightDark(page) {
+export async function toggleLightDark(page) {
   const isLight = () => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs') ?? false);
   const before = await isLight();
   await runPaletteCommand(page, 'Preferences: Toggle between Light/Dark Themes');

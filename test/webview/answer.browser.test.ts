@@ -49,7 +49,8 @@ test('a conversation: live steps while working, then the answer with its summary
   await send([first], false);
   await page.waitForSelector('#answer a.citation');
   assert.equal(await page.$('#steps'), null, 'the live list is gone');
-  assert.match((await page.textContent('details.steps summary')) ?? '', /^3 steps · Answered · 2 turns/);
+  assert.equal(await page.textContent('details.steps summary'), '3 steps');
+  assert.match((await page.textContent('#status')) ?? '', /^Answered · 2 turns/);
   assert.equal(await page.isDisabled('#question'), false);
   await clearPosted();
   await page.click('#answer a.citation');

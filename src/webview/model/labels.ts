@@ -111,9 +111,12 @@ export function labelOf(node: TreeNode): NodeLabel {
       // A child's final answer without its run_end (older trajectories) still means it is not running.
       const unended = node.final ? ['answered', ...citations] : ['running'];
       const badges = end ? [end.stopReason, ...citations, `${formatTokens(end.usage.inputTokens)} in / ${formatTokens(end.usage.outputTokens)} out`, formatDuration(end.durationMs)] : unended;
+      // A session's trajectory holds one top-level run per question: numbered, so they read as a conversation.
+      const questions = run.depth === 0 ? (node.parent?.children ?? []).filter((c) => c.kind === 'run') : [];
+      const top = questions.length > 1 ? `Question ${questions.indexOf(node) + 1}` : 'Run';
       return {
         icon: run.depth === 0 ? 'debug-start' : 'type-hierarchy-sub',
-        label: run.depth === 0 ? 'Run' : `Child run (depth ${run.depth})`,
+        label: run.depth === 0 ? top : `Child run (depth ${run.depth})`,
         description: firstLine(run.question),
         badges,
         tone: end && end.stopReason !== 'final' ? 'warning' : undefined,

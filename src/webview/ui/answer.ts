@@ -44,7 +44,7 @@ function stepsHtml(turn: ConversationTurn, last: boolean): SafeHtml {
   }
   if (!turn.stepCount) return html``;
   // Done: the steps fold into one line; open it to see them again.
-  return html`<details class="steps"><summary>${plural(turn.stepCount, 'step')}${turn.footer ? html` · ${turn.footer}` : ''}</summary>${items}</details>`;
+  return html`<details class="steps"><summary>${plural(turn.stepCount, 'step')}</summary>${items}</details>`;
 }
 
 function turnHtml(turn: ConversationTurn, last: boolean): SafeHtml {

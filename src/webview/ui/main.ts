@@ -45,7 +45,7 @@ document.body.innerHTML = `
 <div id="notice" class="notice" hidden></div>
 <vscode-collapsible id="answer-box" heading="Answer"><div id="answer" class="markdown"></div></vscode-collapsible>
 <div class="toolbar" role="toolbar">
-  <vscode-textfield id="filter" placeholder="Filter: search all steps" aria-label="Filter steps"><span slot="content-before" class="codicon codicon-filter"></span></vscode-textfield>
+  <vscode-textfield id="filter" placeholder="Filter steps" aria-label="Filter steps"><span slot="content-before" class="codicon codicon-filter"></span></vscode-textfield>
   <span id="count" class="count"></span>
   <vscode-toolbar-button id="expand-all" icon="expand-all" label="Expand all" title="Expand all"></vscode-toolbar-button>
   <vscode-toolbar-button id="collapse-all" icon="collapse-all" label="Collapse all" title="Collapse all"></vscode-toolbar-button>
