@@ -39,9 +39,11 @@ type Core = typeof import('./vscode/core');
  * activation only compiles the small dist/extension.js. From source (unit tests under tsx) they load directly.
  */
 function loadCore(): Promise<Core> {
-  if (__filename.endsWith('.ts')) return import('./vscode/core');
-  return Promise.resolve(require('./extensionCore.js') as Core);
+  if (__filename.endsWith('.ts')) return import('./vscode/core').then((core) => (loadedCore = core));
+  return Promise.resolve((loadedCore = require('./extensionCore.js') as Core));
 }
+/** Set once the core is loaded: deactivate() reaches its process registry through it. */
+let loadedCore: Core | undefined;
 
 // Set when this module's top level has run (all static imports evaluated).
 const moduleEnd = performance.now();
@@ -152,4 +154,10 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
   };
 }
 
-export function deactivate(): void {}
+/**
+ * Runs are cancelled by the subscriptions' dispose (registry.cancelAll); searches they started die with their
+ * sandbox. Whatever is still running when the extension goes is killed here, at once: no child outlives the host.
+ */
+export function deactivate(): void {
+  loadedCore?.childProcesses.killChildren();
+}

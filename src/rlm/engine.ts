@@ -21,7 +21,7 @@ import { parseReply } from './replyParser';
 import { createSandbox } from './sandbox/sandbox';
 import type { Sandbox } from './sandbox/types';
 import { Scheduler } from './scheduler';
-import { clip, truncateMiddle } from './truncate';
+import { clip, truncateMiddleMapped } from './truncate';
 import { SecretRedactor } from './secretRedaction';
 import { replyCharCap } from './models/usage';
 import { DEFAULT_LIMITS, MAX_ANSWER_CHARS, type FocusItem, type RlmLimits, type RunOptions, type RunResult } from './types';
@@ -30,6 +30,8 @@ import { openWorkspace } from '../workspace/workspace';
 
 /** Sub-call prompts beyond this are refused with advice to split them (no model takes 10 MB). */
 const MAX_SUB_PROMPT_CHARS = 600_000;
+/** Characters scanned for secrets beyond each cut of printed output. */
+const REDACTION_MARGIN = 8192;
 /** Output and responses kept in trajectory events. */
 const MAX_EVENT_TEXT = 100_000;
 /** Time the last turn gets after the run's own time ran out. */
@@ -227,7 +229,8 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       hostFunctions,
       untimedHostFunctions: ['llm_query', 'llm_batch', 'rlm_query'],
       limits: { blockTimeoutMs: limits.blockTimeoutMs, memoryLimitMb: limits.memoryLimitMb },
-      onEvidence: (ev) => tree.emit({ ...ev, type: 'evidence', runId, parentId: currentCodeId }),
+      // A grep hit's line is kept in the trajectory: its secrets are cut like everything the model sees.
+      onEvidence: (ev) => tree.emit({ ...ev, ...(ev.text ? { text: tree.redactor.redact(ev.text) } : {}), type: 'evidence', runId, parentId: currentCodeId }),
     });
   } catch (e) {
     throw new Error(`Could not start the sandbox: ${errorMessage(e)}`);
@@ -301,10 +304,11 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
         const codeId = tree.id();
         currentCodeId = codeId;
         const result = await sandbox.exec(code, signal);
-        // Secrets are cut out of the whole output before it is shortened, so no half of one survives the cut.
-        let output = tree.redactor.redact(result.stdout);
+        let output = result.stdout;
         if (result.droppedChars > 0) output += `\n[... ${result.droppedChars.toLocaleString('en-US')} more characters were printed and dropped ...]`;
-        const shown = truncateMiddle(output, perBlock);
+        // Secrets are cut from the head and tail the model will see, each read with a margin so that a secret
+        // across the cut (a private key is up to ~3.3 KB) is still found whole; the dropped middle is not scanned.
+        const shown = truncateMiddleMapped(output, perBlock, (t) => tree.redactor.redact(t), undefined, REDACTION_MARGIN);
         const error = result.error === undefined ? undefined : tree.redactor.redact(result.error);
         tree.emit({
           id: codeId,

@@ -6,3 +6,4 @@ export * as askTool from './askTool';
 export * as openCitation from './openCitation';
 export * as settings from './settings';
 export * as workspaceSpec from './workspaceSpec';
+export * as childProcesses from '../workspace/childProcesses';

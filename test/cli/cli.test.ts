@@ -1,50 +1,19 @@
 // The CLI as a user runs it: the built dist/cli.js in a child process, the scripted server on 127.0.0.1.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startScriptedServer, type ScriptedReply, type ScriptedRequest, type ScriptedServer } from '../support/scriptedModelServer';
+import type { ScriptedReply, ScriptedRequest } from '../support/scriptedModelServer';
+import { CLI, runCli, withServer } from '../support/cliRun';
 import { js, isSubCall, makeProject, SAMPLE_PROJECT, turnOf, ROOT_MODEL, SUB_MODEL, lastUser } from '../support/rlmScript';
 
-const CLI = join(__dirname, '../../dist/cli.js');
 let dir: string;
 
 before(() => {
   assert.ok(existsSync(CLI), 'dist/cli.js is built (npm run build)');
   dir = makeProject(SAMPLE_PROJECT);
 });
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string | undefined> = {}, onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'rlm-cache-')), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    onSpawn?.((sig) => child.kill(sig));
-  });
-}
-
-async function withServer<T>(reply: (req: ScriptedRequest) => ScriptedReply, fn: (s: ScriptedServer) => Promise<T>): Promise<T> {
-  const server = await startScriptedServer({ reply });
-  try {
-    return await fn(server);
-  } finally {
-    await server.close();
-  }
-}
 
 const TURNS = [
   js(`const hits = await context.grep('createCart', { glob: 'src/**' });
