@@ -32,9 +32,9 @@ export function createAskTool(services: AskServices): vscode.LanguageModelTool<A
       const result = await started.result;
       const citations = result.citations.map((c) => `- ${c.path}:${c.line}${c.endLine ? `-${c.endLine}` : ''}${c.valid ? '' : ` (unverified: ${c.problem ?? 'not found'})`}`);
       const text = [
-        result.answer,
+        result.answer || `RLM found no answer (${result.detail ?? result.stopReason}).`,
         citations.length ? `\nCitations:\n${citations.join('\n')}` : '',
-        result.stopReason === 'final' ? '' : `\n(RLM stopped early: ${result.detail ?? result.stopReason}; this is a best-effort answer.)`,
+        result.stopReason === 'final' || !result.answer ? '' : `\n(RLM stopped early: ${result.detail ?? result.stopReason}; this is a best-effort answer.)`,
         `\n(RLM run ${started.run.id}: ${result.iterations} iterations, ${result.subCalls} sub-calls.)`,
       ].join('');
       return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);

@@ -132,8 +132,10 @@ export function createChatHandler(services: AskServices): vscode.ChatRequestHand
       stream.markdown('Cancelled.');
       return { metadata: { runId: run.id, stopReason: result.stopReason, question } satisfies RlmChatResultMetadata };
     }
-    const citedPaths = streamAnswer(stream, result.answer);
-    if (result.stopReason !== 'final') stream.markdown(`\n\n_${result.detail ?? `Stopped: ${result.stopReason}`} (best-effort answer)._`);
+    // Only FINAL gives an answer: a run that ended without one says why instead.
+    const citedPaths = result.answer ? streamAnswer(stream, result.answer) : [];
+    if (!result.answer) stream.markdown(`No answer: ${result.detail ?? result.stopReason}.`);
+    else if (result.stopReason !== 'final') stream.markdown(`\n\n_${result.detail ?? `Stopped: ${result.stopReason}`} (best-effort answer)._`);
     stream.button(trajectoryButton);
     return { metadata: { runId: run.id, stopReason: result.stopReason, question, citedPaths: [...new Set(citedPaths)] } satisfies RlmChatResultMetadata };
   };
