@@ -58,7 +58,8 @@ async function ask(question: string, opts: AskOptions): Promise<number> {
     if (!opts.quiet) {
       if (result.stopReason !== 'final') process.stderr.write(`[rlm] stopped: ${result.stopReason}${result.detail ? ` (${result.detail})` : ''}\n`);
       if (result.secretsRedacted) process.stderr.write(`[rlm] ${result.secretsRedacted} secret value(s) were cut from what the model saw (--include-secrets sends them)\n`);
-      process.stderr.write(`[rlm] ${result.iterations} turns · ${result.subCalls} sub-calls · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens · ${(result.durationMs / 1000).toFixed(1)} s\n`);
+      const cost = result.costUsd === null ? '' : ` · $${result.costUsd.toFixed(4)}`;
+      process.stderr.write(`[rlm] ${result.iterations} turns · ${result.subCalls} sub-calls · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens${cost} · ${(result.durationMs / 1000).toFixed(1)} s\n`);
     }
     return exitStatus(result, interrupt.received);
   } catch (e) {

@@ -13,6 +13,7 @@ export interface ModelOptions {
   baseUrl?: string;
   requestTimeout?: number;
   requestDeadline?: number;
+  prices?: string;
 }
 export interface WorkspaceOptions {
   dir?: string[];
@@ -54,6 +55,7 @@ export const LIMIT_OPTIONS = [
   { flag: '--max-output-tokens', key: 'maxOutputTokens', min: 1, factor: 1, doc: 'output-token budget' },
   { flag: '--block-timeout', key: 'blockTimeoutMs', min: 1, factor: 1000, doc: 'time per code block, seconds' },
   { flag: '--max-reply-tokens', key: 'maxReplyTokens', min: 1, factor: 1, doc: 'output cap of every model request, tokens; longer replies are cut' },
+  { flag: '--max-cost', key: 'maxCostUsd', min: 0, factor: 1, doc: 'USD for the whole run, all models, priced by the price table (--prices); the run then ends with its best answer' },
 ] as const satisfies readonly { flag: string; key: keyof RlmLimits; min: number; factor: number; doc: string }[];
 
 export function addModelOptions(cmd: Command): Command {
@@ -63,13 +65,15 @@ export function addModelOptions(cmd: Command): Command {
     .option('--sub-model <name>', 'model for sub-calls and child runs (default: $RLM_SUB_MODEL, else the root model)')
     .option('--base-url <url>', 'OpenAI-compatible endpoint (…/v1; default $OPENAI_BASE_URL) or Ollama host (default $OLLAMA_HOST or http://127.0.0.1:11434)')
     .option('--request-timeout <seconds>', 'idle time allowed per model request (default 120)', numberArg('--request-timeout', 1))
-    .option('--request-deadline <seconds>', `total time allowed per model request, however its reply streams in; then it is retried (default ${DEFAULT_DEADLINE_MS / 1000})`, numberArg('--request-deadline', 1));
+    .option('--request-deadline <seconds>', `total time allowed per model request, however its reply streams in; then it is retried (default ${DEFAULT_DEADLINE_MS / 1000})`, numberArg('--request-deadline', 1))
+    .option('--prices <file>', 'JSON {"<model>": {"input": USD/1M tokens, "output": …, "cachedInput"?: …}} extending or overriding the built-in price table (for costUsd and --max-cost)');
 }
 
 export function addLimitOptions(cmd: Command): Command {
   for (const o of LIMIT_OPTIONS) {
-    const unit = o.factor === 1000 ? 'seconds' : 'n';
-    cmd.option(`${o.flag} <${unit}>`, `${o.doc} (default ${DEFAULT_LIMITS[o.key] / o.factor})`, numberArg(o.flag, o.min));
+    const unit = o.factor === 1000 ? 'seconds' : o.key === 'maxCostUsd' ? 'usd' : 'n';
+    const fallback = DEFAULT_LIMITS[o.key];
+    cmd.option(`${o.flag} <${unit}>`, `${o.doc} (default ${fallback === undefined ? 'none' : fallback / o.factor})`, numberArg(o.flag, o.min));
   }
   return cmd;
 }

@@ -1,7 +1,8 @@
 // Turns the shared options into what the engine needs: workspace roots, model clients (probed once), limits.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { parsePrices, PriceTable } from '../rlm/prices';
 import { createClient, detectDefaultProvider, checkReachable, DEFAULT_MODELS } from '../rlm/models/createClient';
 import type { ModelClient } from '../rlm/models/types';
 import type { RlmLimits } from '../rlm/types';
@@ -14,6 +15,7 @@ export interface RunSetup {
   model: ModelClient;
   subModel?: ModelClient;
   limits: Partial<RlmLimits>;
+  prices: PriceTable;
 }
 
 /** Folders given with --dir (default: the current folder), named by their base name, made unique. */
@@ -64,5 +66,33 @@ export async function modelClients(opts: RunOptions, signal: AbortSignal, env = 
 export async function runSetup(opts: RunOptions, signal: AbortSignal): Promise<RunSetup> {
   const workspace = workspaceSpec(opts);
   const limits = limitsFrom(opts);
-  return { workspace, limits, ...(await modelClients(opts, signal)) };
+  const prices = priceTable(opts.prices);
+  const models = await modelClients(opts, signal);
+  checkPriced(limits, prices, [models.model, models.subModel ?? models.model]);
+  return { workspace, limits, prices, ...models };
+}
+
+/** The built-in prices, extended or overridden by --prices FILE. */
+export function priceTable(file: string | undefined): PriceTable {
+  if (!file) return new PriceTable();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path.resolve(file), 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--prices ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  try {
+    return new PriceTable(parsePrices(raw, `--prices ${file}`));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** --max-cost cannot be kept for a model with no price: say so before the run rather than never stop. */
+export function checkPriced(limits: Partial<RlmLimits>, prices: PriceTable, models: ModelClient[]): void {
+  if (limits.maxCostUsd === undefined) return;
+  const unpriced = [...new Set(models.map((m) => m.model))].filter((name) => !prices.lookup(name));
+  if (unpriced.length) {
+    throw new UsageError(`--max-cost needs a price for ${unpriced.join(', ')}: add it with --prices FILE ({"${unpriced[0]}": {"input": 0.4, "output": 1.6}}, USD per million tokens)`);
+  }
 }

@@ -1,6 +1,7 @@
 // The shared budget of a run tree: sub-calls, tokens and wall time. Crossing a limit ends the run cleanly.
 import type { StopReason } from './events';
 import type { TokenUsage } from './models/types';
+import { CostTotal } from './prices';
 import type { RlmLimits } from './types';
 
 export class BudgetExceeded extends Error {
@@ -17,6 +18,8 @@ export class Budget {
   subCalls = 0;
   cachedSubCalls = 0;
   readonly usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+  /** USD over the run tree; null once a response had no known price. */
+  readonly cost = new CostTotal();
   readonly startedAt = Date.now();
   /** The first limit crossed, if any; once set, no new sub-call starts. */
   exceeded?: BudgetExceeded;
@@ -33,9 +36,17 @@ export class Budget {
     this.subCalls++;
   }
 
-  addUsage(u: TokenUsage): void {
+  /** Counts a response's tokens and its cost (null: no price known for its model). */
+  addUsage(u: TokenUsage, costUsd: number | null = null): void {
     this.usage.inputTokens += u.inputTokens;
     this.usage.outputTokens += u.outputTokens;
+    if (u.cachedInputTokens) this.usage.cachedInputTokens = (this.usage.cachedInputTokens ?? 0) + u.cachedInputTokens;
+    this.cost.add(costUsd);
+    const maxCost = this.limits.maxCostUsd;
+    // Unpriced responses count 0 here: the CLI refuses --max-cost for a model with no price, so this is a floor.
+    if (!this.exceeded && maxCost !== undefined && this.cost.known > maxCost) {
+      this.exceeded = new BudgetExceeded('max_cost', `the cost budget of $${maxCost} is spent ($${this.cost.known.toFixed(4)} so far)`);
+    }
     if (!this.exceeded && this.usage.inputTokens > this.limits.maxInputTokens) {
       this.exceeded = new BudgetExceeded('max_tokens', `the input-token budget of ${this.limits.maxInputTokens.toLocaleString('en-US')} is spent`);
     } else if (!this.exceeded && this.usage.outputTokens > this.limits.maxOutputTokens) {

@@ -24,6 +24,7 @@ import { Scheduler } from './scheduler';
 import { clip, truncateMiddleMapped } from './truncate';
 import { SecretRedactor } from './secretRedaction';
 import { replyCharCap } from './models/usage';
+import { PriceTable } from './prices';
 import { DEFAULT_LIMITS, MAX_ANSWER_CHARS, type FocusItem, type RlmLimits, type RunOptions, type RunResult } from './types';
 import type { WorkspaceSpec } from '../workspace/types';
 import { openWorkspace } from '../workspace/workspace';
@@ -55,6 +56,7 @@ class RunTree {
   readonly subModel: ModelClient;
   /** Cuts secret values out of everything sent to a model, unless the user allowed secrets. */
   readonly redactor: SecretRedactor;
+  readonly prices: PriceTable;
   deepest = 0;
   private nextId = 0;
   private nextRun = 0;
@@ -66,6 +68,7 @@ class RunTree {
     this.budget = new Budget(this.limits);
     this.scheduler = new Scheduler(this.limits.concurrency, this.controller.signal);
     this.subModel = options.subModel ?? options.model;
+    this.prices = options.prices ?? new PriceTable();
     this.redactor = new SecretRedactor(options.workspace.options?.includeSecrets !== true);
     const onAbort = () => this.controller.abort(new Cancelled('cancelled', 'the run was cancelled'));
     if (options.signal?.aborted) onAbort();
@@ -162,6 +165,7 @@ export async function runRlm(options: RunOptions): Promise<RunResult> {
       subCalls: tree.budget.subCalls,
       depth: tree.deepest,
       usage: { ...tree.budget.usage },
+      costUsd: tree.budget.cost.value,
       citations,
       durationMs: tree.budget.elapsedMs(),
       secretsRedacted: tree.redactor.removed,
@@ -176,6 +180,7 @@ export async function runRlm(options: RunOptions): Promise<RunResult> {
       iterations: result.iterations,
       subCalls: result.subCalls,
       usage: result.usage,
+      costUsd: result.costUsd,
       durationMs: result.durationMs,
     });
     return result;
@@ -276,12 +281,13 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       const call = () => p.model.chat({ messages, signal, maxOutputTokens: limits.maxReplyTokens });
       // Child runs' turns are sub-model calls: they share the run tree's concurrency limit.
       const reply = p.depth === 0 ? await call() : await tree.scheduler.run(call);
-      budget.addUsage(reply.usage);
+      const costUsd = tree.prices.cost(reply, p.model.model);
+      budget.addUsage(reply.usage, costUsd);
       iterations++;
       replyNote = replyCapNote(reply, limits.maxReplyTokens);
       if (reply.text.length > replyCap) reply.text = reply.text.slice(0, replyCap);
       lastIterationId = tree.id();
-      tree.emit({ id: lastIterationId, type: 'iteration', runId, parentId: runEventId, iteration: iterations, response: reply.text, usage: reply.usage, durationMs: Date.now() - started });
+      tree.emit({ id: lastIterationId, type: 'iteration', runId, parentId: runEventId, iteration: iterations, response: reply.text, usage: reply.usage, costUsd, durationMs: Date.now() - started });
       return reply;
     };
 
@@ -422,7 +428,7 @@ async function callSubModel(
   const key = JSON.stringify([c.model, prompt]);
   const started = Date.now();
   const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
-  const emit = (e: { response?: string; error?: string; model: string; usage: ChatResponse['usage']; cached: boolean }) =>
+  const emit = (e: { response?: string; error?: string; model: string; usage: ChatResponse['usage']; costUsd?: number | null; cached: boolean }) =>
     tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(prompt, MAX_EVENT_TEXT), durationMs: Date.now() - started, ...e });
 
   // Identical calls share one request, also while it is still in flight; only the first counts against the budget.
@@ -446,10 +452,11 @@ async function callSubModel(
   }
   try {
     const r = await pending;
+    const costUsd = cached ? 0 : tree.prices.cost(r, c.model);
     if (cached) tree.budget.cachedSubCalls++;
-    else tree.budget.addUsage(r.usage);
+    else tree.budget.addUsage(r.usage, costUsd);
     const text = capSubReply(r.text, replyCharCap(tree.limits.maxReplyTokens));
-    emit({ response: clip(text, MAX_EVENT_TEXT), model: r.model, usage: cached ? NO_USAGE : r.usage, cached });
+    emit({ response: clip(text, MAX_EVENT_TEXT), model: r.model, usage: cached ? NO_USAGE : r.usage, costUsd, cached });
     return text;
   } catch (e) {
     tree.cache.delete(key);

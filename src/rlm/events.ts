@@ -10,6 +10,7 @@ export type StopReason =
   | 'max_iterations'
   | 'max_sub_calls'
   | 'max_tokens'
+  | 'max_cost'
   | 'timeout'
   | 'max_errors'
   | 'cancelled'
@@ -52,6 +53,8 @@ export interface IterationEvent extends Base {
   /** The model's whole reply. */
   response: string;
   usage: TokenUsage;
+  /** USD for this turn (src/rlm/prices.ts); null when the model has no known price; absent in older logs. */
+  costUsd?: number | null;
   durationMs: number;
 }
 
@@ -75,6 +78,8 @@ export interface SubCallEvent extends Base {
   error?: string;
   model: string;
   usage: TokenUsage;
+  /** USD for this request (0 when cached); null when the model has no known price; absent in older logs. */
+  costUsd?: number | null;
   durationMs: number;
   cached: boolean;
 }
@@ -99,6 +104,8 @@ export interface RunEndEvent extends Base {
   iterations: number;
   subCalls: number;
   usage: TokenUsage;
+  /** USD of the whole run tree (root run_end only); null when some model had no known price. */
+  costUsd?: number | null;
   durationMs: number;
 }
 

@@ -1,6 +1,7 @@
 // The engine's public API: what the CLI, the VS Code extension and the tests call.
 import type { TrajectoryEvent, StopReason, Citation } from './events';
 import type { ModelClient, TokenUsage } from './models/types';
+import type { PriceTable } from './prices';
 import type { WorkspaceSpec } from '../workspace/types';
 
 export interface RlmLimits {
@@ -31,6 +32,8 @@ export interface RlmLimits {
    * than that (a server that ignores it) is cut before it enters the history.
    */
   maxReplyTokens: number;
+  /** USD over the whole run tree, all models (default: none); priced by src/rlm/prices.ts. */
+  maxCostUsd?: number;
 }
 
 export const DEFAULT_LIMITS: RlmLimits = {
@@ -72,6 +75,8 @@ export interface RunOptions {
   /** Live trajectory events. */
   onEvent?: (event: TrajectoryEvent) => void;
   focus?: FocusItem[];
+  /** Prices for costUsd and maxCostUsd (default: the built-in table). */
+  prices?: PriceTable;
 }
 
 export interface RunResult {
@@ -84,6 +89,8 @@ export interface RunResult {
   /** Deepest child run reached (0 = root only). */
   depth: number;
   usage: TokenUsage;
+  /** USD of the whole run tree; null when a model's price is unknown (see src/rlm/prices.ts). */
+  costUsd: number | null;
   citations: Citation[];
   durationMs: number;
   /** Secret values cut out of text sent to a model (0 when secrets were allowed). */

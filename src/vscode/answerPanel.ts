@@ -20,6 +20,7 @@ const STOP_TEXT: Record<string, string> = {
   max_iterations: 'Stopped at the iteration limit (best-effort answer)',
   max_sub_calls: 'Stopped at the sub-call limit (best-effort answer)',
   max_tokens: 'Stopped at the token limit (best-effort answer)',
+  max_cost: 'Stopped at the cost limit (best-effort answer)',
   timeout: 'Stopped at the time limit (best-effort answer)',
   max_errors: 'Stopped after repeated errors',
   cancelled: 'Cancelled',

@@ -8,7 +8,7 @@ import { Redactor } from './redact';
 import type { RunOrigin, RunRegistry } from './runRegistry';
 import { resolveModels, verifyReachable, type ResolvedModels } from './providers';
 import type { ApiKeys } from './secrets';
-import { readSettings } from './settings';
+import { readPrices, readSettings } from './settings';
 import { buildWorkspace } from './workspaceSpec';
 
 export interface AskServices {
@@ -61,6 +61,7 @@ export async function startAsk(services: AskServices, request: AskRequest): Prom
         model: models.model,
         subModel: models.subModel,
         limits: settings.limits,
+        prices: readPrices(vscode.workspace.getConfiguration('rlm'), (m) => log.warn(m)),
         signal: run.signal,
         onEvent: run.push,
         focus: request.focus,

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_LIMITS, type RlmLimits } from '../rlm/types';
 import { DEFAULT_DEADLINE_MS } from '../rlm/models/retry';
+import { parsePrices, PriceTable } from '../rlm/prices';
 
 export type ProviderSetting = 'auto' | 'vscode-lm' | 'openai' | 'ollama';
 
@@ -54,7 +55,24 @@ export function readLimits(config: vscode.WorkspaceConfiguration): RlmLimits {
     memoryLimitMb: get('memoryLimitMb', DEFAULT_LIMITS.memoryLimitMb),
     maxOutputChars: get('maxOutputChars', DEFAULT_LIMITS.maxOutputChars),
     maxReplyTokens: get('maxReplyTokens', DEFAULT_LIMITS.maxReplyTokens),
+    maxCostUsd: optionalCost(config.get<number | null>('limits.maxCostUsd')),
   };
+}
+
+/** No cost limit unless a number ≥ 0 is set. */
+function optionalCost(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** The rlm.prices setting over the built-in table; a malformed entry is reported, and the built-in table used. */
+export function readPrices(config: vscode.WorkspaceConfiguration, onError: (message: string) => void): PriceTable {
+  const value = config.get<unknown>('prices') ?? {};
+  try {
+    return new PriceTable(parsePrices(value, 'rlm.prices'));
+  } catch (e) {
+    onError((e as Error).message);
+    return new PriceTable();
+  }
 }
 
 export function readSettings(): RlmSettings {

@@ -1,7 +1,7 @@
 // The CLI as a user runs it: the built dist/cli.js in a child process, the scripted server on 127.0.0.1.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScriptedReply, ScriptedRequest } from '../support/scriptedModelServer';
@@ -53,7 +53,8 @@ test('--json prints the run facts and --trajectory writes JSONL events', async (
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '', '--quiet prints nothing on stderr');
     const out = JSON.parse(r.stdout);
-    for (const key of ['answer', 'stopReason', 'iterations', 'subCalls', 'depth', 'usage', 'citations', 'durationMs']) assert.ok(key in out, `--json has ${key}`);
+    for (const key of ['answer', 'stopReason', 'iterations', 'subCalls', 'depth', 'usage', 'citations', 'durationMs', 'costUsd']) assert.ok(key in out, `--json has ${key}`);
+    assert.equal(out.costUsd, null, 'scripted-model has no known price');
     assert.equal(out.stopReason, 'final');
     assert.equal(out.iterations, 2);
     assert.equal(out.subCalls, 3, 'one per grep hit: the import, the use and the definition');
@@ -70,6 +71,28 @@ test('--json prints the run facts and --trajectory writes JSONL events', async (
     const grepHits = events.filter((e) => e.type === 'evidence' && e.kind === 'grep');
     assert.ok(grepHits.some((e) => e.path === 'src/server.ts' && e.line === 5), 'grep hits are evidence with path and line');
     assert.doesNotMatch(readFileSync(trajectory, 'utf8'), /sk-test-secret/);
+  });
+});
+
+test('--prices FILE prices the run (costUsd); --max-cost for an unpriced model is a usage error', async () => {
+  await withServer(reply, async (server) => {
+    const prices = join(mkdtempSync(join(tmpdir(), 'rlm-prices-')), 'prices.json');
+    writeFileSync(prices, JSON.stringify({ [ROOT_MODEL]: { input: 1, output: 2 } }));
+    const env = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseUrl };
+    const r = await runCli(['ask', '--json', '--quiet', '--prices', prices, '--max-cost', '5', '--dir', dir, '--model', ROOT_MODEL, 'Where is createCart defined?'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    // Every request went to the root model (no --sub-model): the cost is its tokens at $1/$2 per million.
+    const expected = (out.usage.inputTokens * 1 + out.usage.outputTokens * 2) / 1e6;
+    assert.ok(Math.abs(out.costUsd - expected) < 1e-12, `${out.costUsd} vs ${expected}`);
+
+    const unpriced = await runCli(['ask', '--max-cost', '1', '--dir', dir, '--model', ROOT_MODEL, '--sub-model', SUB_MODEL, '--prices', prices, 'q'], env);
+    assert.equal(unpriced.code, 2);
+    assert.match(unpriced.stderr, /--max-cost needs a price for scripted-small: add it with --prices FILE/);
+    writeFileSync(prices, '{"m": {"input": "cheap"}}');
+    const bad = await runCli(['ask', '--prices', prices, '--dir', dir, 'q'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /"m"\.input must be a number/);
   });
 });
 

@@ -48,6 +48,10 @@ export type ScriptedReply =
       usage?: { inputTokens: number; outputTokens: number };
       /** Report no token usage at all (as some OpenAI-compatible servers do). */
       noUsage?: boolean;
+      /** OpenAI protocol: report this USD cost in usage.cost (as OpenRouter does). */
+      cost?: number;
+      /** OpenAI protocol: report this many cached prompt tokens (usage.prompt_tokens_details.cached_tokens). */
+      cachedTokens?: number;
       /** Pause between streamed chunks. */
       chunkDelayMs?: number;
       /** finish_reason / done_reason to report (default 'stop'). */
@@ -301,12 +305,18 @@ function openaiCompletion(ctx: ReplyContext) {
     ...(ctx.reply.noUsage
       ? {}
       : {
-          usage: {
-            prompt_tokens: ctx.usage.inputTokens,
-            completion_tokens: ctx.usage.outputTokens,
-            total_tokens: ctx.usage.inputTokens + ctx.usage.outputTokens,
-          },
+          usage: openaiUsage(ctx),
         }),
+  };
+}
+
+function openaiUsage(ctx: ReplyContext) {
+  return {
+    prompt_tokens: ctx.usage.inputTokens,
+    completion_tokens: ctx.usage.outputTokens,
+    total_tokens: ctx.usage.inputTokens + ctx.usage.outputTokens,
+    ...(ctx.reply.cachedTokens !== undefined ? { prompt_tokens_details: { cached_tokens: ctx.reply.cachedTokens } } : {}),
+    ...(ctx.reply.cost !== undefined ? { cost: ctx.reply.cost } : {}),
   };
 }
 
@@ -360,11 +370,7 @@ async function openaiStream(ctx: ReplyContext): Promise<void> {
     send({
       ...base,
       choices: [],
-      usage: {
-        prompt_tokens: ctx.usage.inputTokens,
-        completion_tokens: ctx.usage.outputTokens,
-        total_tokens: ctx.usage.inputTokens + ctx.usage.outputTokens,
-      },
+      usage: openaiUsage(ctx),
     });
   }
   res.end('data: [DONE]\n\n');

@@ -93,7 +93,7 @@ export class OpenAIClient implements ModelClient {
     const choice = completion.choices[0];
     const text = choice?.message?.content ?? '';
     if (text) request.onText?.(text);
-    return buildResponse(request, text, usageOf(completion.usage), completion.model || model, choice?.finish_reason ?? undefined);
+    return withReportedCost(buildResponse(request, text, usageOf(completion.usage), completion.model || model, choice?.finish_reason ?? undefined), completion.usage);
   }
 
   private async streamOnce(request: ChatRequest, model: string, attempt: AttemptContext, ctx: ErrorContext): Promise<ChatResponse> {
@@ -104,6 +104,7 @@ export class OpenAIClient implements ModelClient {
     attempt.touch(); // connected: from here the timeout is an idle timeout between chunks
     let text = '';
     let usage: TokenUsage | undefined;
+    let rawUsage: unknown;
     let finishReason: string | undefined;
     let replyModel = model;
     let chunks = 0;
@@ -116,7 +117,10 @@ export class OpenAIClient implements ModelClient {
       if (!Array.isArray(chunk.choices) && !chunk.usage) throw badResponseError('a stream chunk has no choices', ctx);
       chunks++;
       if (chunk.model) replyModel = chunk.model;
-      if (chunk.usage) usage = usageOf(chunk.usage);
+      if (chunk.usage) {
+        usage = usageOf(chunk.usage);
+        rawUsage = chunk.usage;
+      }
       const choice = chunk.choices?.[0];
       const delta = choice?.delta?.content;
       if (delta) {
@@ -131,13 +135,23 @@ export class OpenAIClient implements ModelClient {
       }
     }
     if (chunks === 0) throw badResponseError('the stream held no chat-completion chunks', ctx);
-    return buildResponse(request, text, usage, replyModel, finishReason);
+    return withReportedCost(buildResponse(request, text, usage, replyModel, finishReason), rawUsage);
   }
 }
 
-function usageOf(u: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): TokenUsage | undefined {
+function usageOf(u: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null | undefined): TokenUsage | undefined {
   if (!u || typeof u.prompt_tokens !== 'number') return undefined;
-  return { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens ?? 0 };
+  const usage: TokenUsage = { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens ?? 0 };
+  const cached = u.prompt_tokens_details?.cached_tokens;
+  if (typeof cached === 'number' && cached > 0) usage.cachedInputTokens = cached;
+  return usage;
+}
+
+/** Some OpenAI-compatible providers (OpenRouter, LiteLLM proxies) report the request's USD cost in usage.cost. */
+function withReportedCost(response: ChatResponse, rawUsage: unknown): ChatResponse {
+  const cost = (rawUsage as { cost?: unknown } | null | undefined)?.cost;
+  if (typeof cost === 'number' && Number.isFinite(cost) && cost >= 0) response.costUsd = cost;
+  return response;
 }
 
 

@@ -8,6 +8,8 @@ export interface ChatMessage {
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
+  /** The part of inputTokens the provider served from its prompt cache (priced lower), when it says so. */
+  cachedInputTokens?: number;
 }
 
 export interface ChatRequest {
@@ -34,6 +36,8 @@ export interface ChatResponse {
   finishReason?: string;
   /** True when the server reported no token usage and `usage` is a chars/4 estimate. */
   usageEstimated?: boolean;
+  /** USD the provider itself reported for this request (e.g. OpenRouter's usage.cost); wins over the price table. */
+  costUsd?: number;
 }
 
 export interface ModelClient {

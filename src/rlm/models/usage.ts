@@ -34,6 +34,7 @@ export function buildResponse(
   const inputTokens = reported?.inputTokens ?? estimate.inputTokens;
   const outputTokens = reported?.outputTokens ?? estimate.outputTokens;
   const response: ChatResponse = { text, usage: { inputTokens, outputTokens }, model };
+  if (reported?.cachedInputTokens) response.usage.cachedInputTokens = reported.cachedInputTokens;
   if (finishReason) response.finishReason = finishReason;
   if (reported?.inputTokens === undefined || reported?.outputTokens === undefined) response.usageEstimated = true;
   return response;
