@@ -20,7 +20,7 @@ import {
 import { parseReply } from './replyParser';
 import { createSandbox } from './sandbox/sandbox';
 import type { Sandbox } from './sandbox/types';
-import { Scheduler } from './scheduler';
+import { Scheduler, type SchedulerSlot } from './scheduler';
 import { clip, truncateMiddleMapped } from './truncate';
 import { SecretRedactor } from './secretRedaction';
 import { replyCharCap } from './models/usage';
@@ -278,8 +278,9 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
     // One model turn; returns the reply or a reason to stop.
     const turn = async (signal: AbortSignal): Promise<ChatResponse> => {
       const started = Date.now();
-      const call = () => p.model.chat({ messages, signal, maxOutputTokens: limits.maxReplyTokens });
-      // Child runs' turns are sub-model calls: they share the run tree's concurrency limit.
+      const call = (slot?: SchedulerSlot) =>
+        p.model.chat({ messages, signal, maxOutputTokens: limits.maxReplyTokens, beforeRetry: slot && retryThroughScheduler(slot) });
+      // Child runs' turns are sub-model calls: they share the run tree's concurrency limit (and its 429 narrowing).
       const reply = p.depth === 0 ? await call() : await tree.scheduler.run(call);
       const costUsd = tree.prices.cost(reply, p.model.model);
       budget.addUsage(reply.usage, costUsd);
@@ -437,7 +438,7 @@ async function callSubModel(
   if (!pending) {
     tree.budget.takeSubCall();
     const signal = AbortSignal.any([c.signal, tree.signal]);
-    pending = tree.scheduler.run(() =>
+    pending = tree.scheduler.run((slot) =>
       tree.subModel.chat({
         messages: [
           { role: 'system', content: SUB_CALL_SYSTEM_PROMPT },
@@ -446,6 +447,7 @@ async function callSubModel(
         model: c.model,
         signal,
         maxOutputTokens: tree.limits.maxReplyTokens,
+        beforeRetry: retryThroughScheduler(slot),
       }),
     );
     tree.cache.set(key, pending);
@@ -464,6 +466,11 @@ async function callSubModel(
     emit({ error: message, model: c.model, usage: NO_USAGE, cached });
     throw new Error(`llm_query failed: ${message}`);
   }
+}
+
+/** A retry after a 429 narrows the shared limit and waits for room again; other retries keep their place. */
+function retryThroughScheduler(slot: SchedulerSlot) {
+  return (info: { error: { kind: string } }): Promise<void> | undefined => (info.error.kind === 'rate_limit' ? slot.rateLimited() : undefined);
 }
 
 /** A sub-call reply beyond the output cap (a server that ignored max_tokens) is cut, with a note for the code. */

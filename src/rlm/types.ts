@@ -19,7 +19,7 @@ export interface RlmLimits {
   timeoutMs: number;
   /** Consecutive turns whose code failed, or model errors in a row, before giving up (default 5). */
   maxConsecutiveErrors: number;
-  /** Sub-calls in flight at once, shared by the whole run tree (default 8). */
+  /** Sub-calls in flight at once, shared by the whole run tree (default 16, as the official library's batch; halved on a rate limit). */
   concurrency: number;
   /** Wall time per code block, excluding waits on sub-calls (default 30 s). */
   blockTimeoutMs: number;
@@ -44,7 +44,7 @@ export const DEFAULT_LIMITS: RlmLimits = {
   maxOutputTokens: 400_000,
   timeoutMs: 15 * 60_000,
   maxConsecutiveErrors: 5,
-  concurrency: 8,
+  concurrency: 16,
   blockTimeoutMs: 30_000,
   memoryLimitMb: 256,
   maxOutputChars: 12_000,

@@ -130,6 +130,40 @@ print(answers.join(' | '), '|', again);`),
   });
 });
 
+test('a rate-limited endpoint narrows the concurrency: 429s above 4 in flight, then no more than the server takes', async () => {
+  const turns = [js(`const r = await llm_batch(Array.from({ length: 40 }, (_, i) => 'item ' + i));\nprint(r.filter(x => x.startsWith('ok')).length);`), js('FINAL("done: src/cart.ts:1")')];
+  const SERVER_CAPACITY = 4;
+  let inFlight = 0;
+  let limited = 0;
+  let peakAccepted = 0;
+  const reply = async (req: ScriptedRequest): Promise<ScriptedReply> => {
+    if (!isSubCall(req)) return turns[turnOf(req) - 1];
+    if (inFlight >= SERVER_CAPACITY) {
+      limited++;
+      return { status: 429, text: 'slow down', retryAfter: 0 };
+    }
+    inFlight++;
+    peakAccepted = Math.max(peakAccepted, inFlight);
+    await new Promise((r) => setTimeout(r, 40));
+    inFlight--;
+    return 'ok ' + lastUser(req);
+  };
+  await withServer(reply, async (server) => {
+    const opts = options(server, {
+      subModel: createClient({ provider: 'openai', model: SUB_MODEL, baseUrl: server.openaiBaseUrl, apiKey: 'test-key', retry: { maxRetries: 6, baseDelayMs: 5 } }),
+    });
+    const result = await runRlm(opts);
+    assert.equal(result.stopReason, 'final');
+    const code = opts.events.find((e) => e.type === 'code');
+    assert.equal(code?.type === 'code' && code.output.trim(), '40', 'every call succeeded after its retries');
+    assert.ok(limited > 0, 'the default concurrency (16) was above what the server takes');
+    const subRequests = server.requests.filter(isSubCall).length;
+    // Without narrowing, each wave would send 16 requests for 4 slots: about three 429s per success.
+    assert.ok(limited < 40, `rate limits stayed few once the scheduler narrowed (${limited} 429s for 40 calls, ${subRequests} requests)`);
+    assert.ok(peakAccepted <= SERVER_CAPACITY);
+  });
+});
+
 test('rlm_query starts a child run over a subset; at max depth it degrades to llm_query', async () => {
   const root = [js(`const a = await rlm_query('What does cart.ts export?', { paths: ['src/cart.ts'] });\nprint('child said:', a);`), js('FINAL("ok: src/cart.ts:3")')];
   const child = (req: ScriptedRequest) =>

@@ -53,3 +53,47 @@ test('truncation keeps head and tail and says how much was cut', () => {
   assert.match(out, /1,800 characters cut/);
   assert.equal(truncateMiddle('short', 200), 'short');
 });
+
+test('a rate limit halves the limit (once for calls started under the old limit); it grows back by one per full window of successes, at most once a second', async () => {
+  let now = 10_000;
+  const s = new Scheduler(16, new AbortController().signal, 1000, () => now);
+  assert.equal(s.limit, 16);
+  s.rateLimited(0);
+  s.rateLimited(0); // a call of the same burst, started before the halving
+  assert.equal(s.limit, 8);
+  s.rateLimited();
+  assert.equal(s.limit, 4);
+  for (let i = 0; i < 4; i++) await s.run(async () => i);
+  assert.equal(s.limit, 4, 'not within a second of the last change');
+  now += 1000;
+  await s.run(async () => 0);
+  assert.equal(s.limit, 5, 'a full window of successes, a second later');
+  now += 1000;
+  for (let i = 0; i < 4; i++) await s.run(async () => i);
+  assert.equal(s.limit, 5, 'not before a full window at the new limit');
+  await s.run(async () => 0);
+  assert.equal(s.limit, 6);
+  assert.equal(s.rateLimits, 3);
+});
+
+test('a task failing with a rate-limit error narrows the limit, and queued tasks then start one by one', async () => {
+  const s = new Scheduler(2, new AbortController().signal);
+  let active = 0;
+  let peakAfter = 0;
+  const limited = s.run(async () => {
+    throw Object.assign(new Error('429'), { kind: 'rate_limit' });
+  });
+  await assert.rejects(limited, /429/);
+  assert.equal(s.limit, 1);
+  await Promise.all(
+    Array.from({ length: 4 }, () =>
+      s.run(async () => {
+        active++;
+        peakAfter = Math.max(peakAfter, active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+      }),
+    ),
+  );
+  assert.equal(peakAfter, 1);
+});

@@ -24,6 +24,7 @@ export function retryChat<T>(run: (attempt: AttemptContext) => Promise<T>, s: Cl
       s.onRetry?.(info);
       request.onRetry?.(info);
     },
+    beforeRetry: request.beforeRetry,
   });
 }
 

@@ -91,6 +91,8 @@ export interface WithRetryOptions {
   /** Turns anything an attempt threw into a ModelError. */
   toError: (err: unknown, outcome: AttemptOutcome) => ModelError;
   onRetry?: (info: RetryInfo) => void;
+  /** Awaited after onRetry, before the wait (a scheduler may hold the retry until it has room). */
+  beforeRetry?: (info: RetryInfo) => Promise<void> | void;
   /** For tests: the jitter source. */
   random?: () => number;
 }
@@ -117,6 +119,7 @@ export async function withRetry<T>(run: (ctx: AttemptContext) => Promise<T>, opt
     }
     const delayMs = retryDelayMs(attempt, policy, error.retryAfterSeconds, opts.random);
     opts.onRetry?.({ attempt, delayMs, error });
+    await opts.beforeRetry?.({ attempt, delayMs, error });
     await abortableSleep(delayMs, signal);
     attempt++;
   }

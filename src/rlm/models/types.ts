@@ -27,6 +27,11 @@ export interface ChatRequest {
    * already streamed by onText: the next attempt streams the reply again from the start).
    */
   onRetry?: (info: { attempt: number; delayMs: number; error: ModelError }) => void;
+  /**
+   * Awaited after onRetry, before the wait and the next attempt: a scheduler narrowed by a rate limit holds the
+   * retry here until it has room, so retries do not keep hammering the endpoint.
+   */
+  beforeRetry?: (info: { attempt: number; delayMs: number; error: ModelError }) => Promise<void> | void;
 }
 
 export interface ChatResponse {
