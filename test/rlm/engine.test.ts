@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { runRlm } from '../../src/rlm/engine';
 import type { TrajectoryEvent } from '../../src/rlm/events';
 import { createClient } from '../../src/rlm/models/createClient';
-import type { RunOptions } from '../../src/rlm/types';
+import { DEFAULT_LIMITS, type RunOptions } from '../../src/rlm/types';
 import { startScriptedServer, type ScriptedServer, type ScriptedReply, type ScriptedRequest } from '../support/scriptedModelServer';
 import { js, lastUser, makeProject, isSubCall, isChildRun, SAMPLE_PROJECT, ROOT_MODEL, SUB_MODEL, turnOf } from '../support/rlmScript';
 
@@ -259,19 +259,19 @@ test('whole-run timeout ends with timeout and the best answer', async () => {
 test('cancellation stops in-flight sub-calls promptly', async () => {
   const controller = new AbortController();
   await withServer(
-    (req) => (isSubCall(req) ? { text: 'slow', delayMs: 30_000 } : js(`print(await llm_batch(Array.from({length: 16}, (_, i) => 'q' + i)))`)),
+    (req) => (isSubCall(req) ? { text: 'slow', delayMs: 30_000 } : js(`print(await llm_batch(Array.from({length: ${2 * DEFAULT_LIMITS.concurrency}}, (_, i) => 'q' + i)))`)),
     async (server) => {
       const opts = options(server, { signal: controller.signal });
       const started = Date.now();
       const running = runRlm(opts);
-      while (server.requests.filter(isSubCall).length < 8) await new Promise((r) => setTimeout(r, 20));
+      while (server.requests.filter(isSubCall).length < DEFAULT_LIMITS.concurrency) await new Promise((r) => setTimeout(r, 20));
       controller.abort();
       const result = await running;
       const took = Date.now() - started;
       assert.equal(result.stopReason, 'cancelled');
       assert.equal(result.answer, '');
       assert.ok(took < 10_000, `cancelled run returned after ${took} ms`);
-      assert.equal(server.requests.filter(isSubCall).length, 8, 'queued sub-calls never started');
+      assert.equal(server.requests.filter(isSubCall).length, DEFAULT_LIMITS.concurrency, 'queued sub-calls never started');
     },
   );
 });
