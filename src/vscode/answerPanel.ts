@@ -15,6 +15,12 @@ import { LiveSteps } from './liveSteps';
 /** Asks a follow-up in the conversation's session; resolves to the new run (undefined when it could not start). */
 export type FollowUpAsker = (question: string) => Promise<LiveRun | undefined>;
 
+/** A conversation of the answer panel: its session id (runs are registered with it) and how to ask the next question. */
+export interface Conversation {
+  session: string;
+  askFollowUp: FollowUpAsker;
+}
+
 const STOP_TEXT: Record<string, string> = {
   final: 'Answered',
   max_iterations: 'Stopped at the iteration limit (best-effort answer)',
@@ -55,7 +61,7 @@ export class AnswerPanel {
 
   readonly panel: vscode.WebviewPanel;
   private turns: Turn[] = [];
-  private askFollowUp?: FollowUpAsker;
+  private conversation?: Conversation;
   private ready = false;
   private timer?: NodeJS.Timeout;
   private readonly disposables: vscode.Disposable[] = [];
@@ -64,9 +70,9 @@ export class AnswerPanel {
   lastRendered?: { turns: number; busy: boolean };
 
   /** Shows `run` as the start of a new conversation in the one answer panel, and reveals it. */
-  static show(extensionUri: vscode.Uri, placement: PanelPlacement, run: LiveRun, askFollowUp?: FollowUpAsker): AnswerPanel {
+  static show(extensionUri: vscode.Uri, placement: PanelPlacement, run: LiveRun, conversation?: Conversation): AnswerPanel {
     const panel = AnswerPanel.current ?? new AnswerPanel(extensionUri, placement);
-    panel.startConversation(run, askFollowUp);
+    panel.startConversation(run, conversation);
     panel.panel.reveal(undefined, false);
     return panel;
   }
@@ -107,10 +113,15 @@ export class AnswerPanel {
     return this.turns.some((t) => !t.run.done);
   }
 
-  private startConversation(run: LiveRun, askFollowUp?: FollowUpAsker): void {
+  /** The session of the conversation shown (its runs carry it in the registry). */
+  get session(): string | undefined {
+    return this.conversation?.session;
+  }
+
+  private startConversation(run: LiveRun, conversation?: Conversation): void {
     for (const t of this.turns) t.off();
     this.turns = [];
-    this.askFollowUp = askFollowUp;
+    this.conversation = conversation;
     this.addTurn(run);
   }
 
@@ -135,7 +146,7 @@ export class AnswerPanel {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.ready) return;
-    const message: ToAnswerView = { type: 'conversation', turns: this.turns.map(turnView), busy: this.busy || !this.askFollowUp };
+    const message: ToAnswerView = { type: 'conversation', turns: this.turns.map(turnView), busy: this.busy || !this.conversation };
     void this.panel.webview.postMessage(message);
   }
 
@@ -157,7 +168,9 @@ export class AnswerPanel {
         await vscode.commands.executeCommand('rlm.openCitation', { path: msg.path, line: msg.line, endLine: msg.endLine });
         break;
       case 'showTrajectory':
-        if (turn) await vscode.commands.executeCommand('rlm.showTrajectory', turn.run.id);
+        // One question: its run. A conversation: all its questions, this one open.
+        if (turn && this.turns.length > 1 && this.conversation) await vscode.commands.executeCommand('rlm.showTrajectory', { sessionId: this.conversation.session, runId: turn.run.id });
+        else if (turn) await vscode.commands.executeCommand('rlm.showTrajectory', turn.run.id);
         break;
       case 'copy':
         if (turn?.run.result) await vscode.env.clipboard.writeText(turn.run.result.answer);
@@ -173,8 +186,8 @@ export class AnswerPanel {
 
   /** Asks `question` as the next turn of this conversation. */
   async followUp(question: string): Promise<LiveRun | undefined> {
-    if (this.busy || !this.askFollowUp) return undefined;
-    const run = await this.askFollowUp(question);
+    if (this.busy || !this.conversation) return undefined;
+    const run = await this.conversation.askFollowUp(question);
     if (run && !this.turns.some((t) => t.run === run)) this.addTurn(run);
     return run;
   }

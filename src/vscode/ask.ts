@@ -28,6 +28,8 @@ export interface AskRequest {
   question: string;
   origin: RunOrigin;
   focus?: FocusItem[];
+  /** The conversation this question belongs to (its earlier runs show with it in the trajectory panel). */
+  session?: string;
   /** The model picked in the chat view. */
   chatModel?: vscode.LanguageModelChat;
   token?: vscode.CancellationToken;
@@ -46,7 +48,7 @@ export async function startAsk(services: AskServices, request: AskRequest): Prom
   for (const secret of models.secrets) services.redactor.add(secret);
   await verifyReachable(models);
   const workspace = await buildWorkspace(settings, services.cacheDir);
-  const run = services.registry.create(request.question, request.origin);
+  const run = services.registry.create(request.question, request.origin, request.session);
   const { log, redactor } = services;
   log.info(`[${run.id}] ${request.origin}: ${redactor.redact(models.description)}; ripgrep: ${workspace.ripgrep ? `${workspace.ripgrep.path} (${workspace.ripgrep.source})` : 'none, pure-JS search'}${workspace.virtual ? '; virtual workspace via workspace.fs' : ''}`);
   const cancelSubscription = request.token?.onCancellationRequested(() => run.cancel());

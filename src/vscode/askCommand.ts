@@ -26,6 +26,8 @@ export interface AskCommandResult {
   error?: string;
 }
 
+let conversations = 0;
+
 export async function askWorkspaceCommand(services: AskServices, state: vscode.Memento, args?: AskCommandArgs): Promise<AskCommandResult | undefined> {
   const selection = args?.useSelection === false ? undefined : selectionFocus(vscode.window.activeTextEditor);
   let question = args?.question?.trim();
@@ -39,8 +41,10 @@ export async function askWorkspaceCommand(services: AskServices, state: vscode.M
   await rememberQuestion(state, question);
 
   let started;
+  // Each palette question starts a conversation; the answer panel's follow-ups join it.
+  const session = `conversation-${Date.now().toString(36)}-${(++conversations).toString(36)}`;
   try {
-    started = await startAsk(services, { question, origin: 'palette', focus });
+    started = await startAsk(services, { question, origin: 'palette', focus, session });
   } catch (error) {
     if (error instanceof ConfigurationError) {
       void showConfigurationError(error);
@@ -49,17 +53,17 @@ export async function askWorkspaceCommand(services: AskServices, state: vscode.M
     throw error;
   }
   const { run } = started;
-  if (services.extensionUri && services.placement) AnswerPanel.show(services.extensionUri, services.placement, run, followUpAsker(services));
+  if (services.extensionUri && services.placement) AnswerPanel.show(services.extensionUri, services.placement, run, { session, askFollowUp: followUpAsker(services, session) });
   await withStepProgress(started);
   return reportOutcome(run);
 }
 
 /** The answer panel's follow-up box: the next question, with its own progress notification. */
-function followUpAsker(services: AskServices): FollowUpAsker {
+function followUpAsker(services: AskServices, session: string): FollowUpAsker {
   return async (question) => {
     let started: StartedAsk;
     try {
-      started = await startAsk(services, { question, origin: 'palette' });
+      started = await startAsk(services, { question, origin: 'palette', session });
     } catch (error) {
       if (error instanceof ConfigurationError) void showConfigurationError(error);
       else void vscode.window.showErrorMessage(`RLM: ${services.redactor.redact(error instanceof Error ? error.message : String(error))}`);

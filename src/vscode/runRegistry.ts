@@ -7,6 +7,8 @@ export type RunOrigin = 'palette' | 'chat' | 'tool';
 export interface RegisteredRun {
   run: LiveRun;
   origin: RunOrigin;
+  /** The conversation (session) the run belongs to: the answer panel's, a chat's. */
+  session?: string;
 }
 
 export class RunRegistry {
@@ -17,10 +19,10 @@ export class RunRegistry {
   /** Finished runs beyond this many are forgotten, oldest first (running ones are always kept). */
   constructor(private readonly keepFinished = 20) {}
 
-  create(question: string, origin: RunOrigin): LiveRun {
+  create(question: string, origin: RunOrigin, session?: string): LiveRun {
     const id = `run-${Date.now().toString(36)}-${(++this.counter).toString(36)}`;
     const run = new LiveRun(id, question);
-    this.runs.set(id, { run, origin });
+    this.runs.set(id, { run, origin, ...(session ? { session } : {}) });
     this.prune();
     for (const listener of this.listeners) listener(run);
     return run;
@@ -32,6 +34,16 @@ export class RunRegistry {
 
   origin(id: string): RunOrigin | undefined {
     return this.runs.get(id)?.origin;
+  }
+
+  /** The session a run belongs to, if any. */
+  session(id: string): string | undefined {
+    return this.runs.get(id)?.session;
+  }
+
+  /** A session's runs still in the registry, oldest first. */
+  sessionRuns(session: string): LiveRun[] {
+    return [...this.runs.values()].filter((r) => r.session === session).map((r) => r.run);
   }
 
   /** Oldest first. */

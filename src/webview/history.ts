@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { TrajectoryEvent } from '../rlm/events';
 import { parseTrajectory, serializeTrajectory, type ParsedTrajectory } from '../rlm/trajectoryFormats';
 import { formatCost, formatDuration, formatTokens } from './model/labels';
+import { sessionEvents } from './sessionEvents';
 import { summarize } from './model/summary';
 import { TrajectoryTree } from './model/tree';
 
@@ -23,6 +24,8 @@ export interface HistoryEntry {
   outputTokens?: number;
   /** USD; null when a model's price is unknown. */
   costUsd?: number | null;
+  /** The conversation the run was part of. */
+  session?: string;
 }
 
 /** What a user wants to know about a saved run, in one line: turns, sub-calls, tokens, cost, time. */
@@ -40,12 +43,13 @@ const MAX_ENTRIES = 200;
 
 const safeName = (id: string) => id.replace(/[^\w.-]/g, '_');
 
-export function entryFor(id: string, events: readonly TrajectoryEvent[]): HistoryEntry {
+export function entryFor(id: string, events: readonly TrajectoryEvent[], session?: string): HistoryEntry {
   const start = events.find((e) => e.type === 'run_start' && e.parentId === undefined) ?? events.find((e) => e.type === 'run_start');
   const end = events.find((e) => e.type === 'run_end' && e.runId === start?.runId);
   const summary = summarize(new TrajectoryTree(events));
   return {
     id,
+    ...(session ? { session } : {}),
     subCalls: summary.subCalls,
     inputTokens: summary.usage.inputTokens,
     outputTokens: summary.usage.outputTokens,
@@ -82,12 +86,12 @@ export class TrajectoryHistory {
     return (await this.readIndex()).sort((a, b) => b.startedAt - a.startedAt);
   }
 
-  save(id: string, events: readonly TrajectoryEvent[]): Promise<HistoryEntry | undefined> {
+  save(id: string, events: readonly TrajectoryEvent[], session?: string): Promise<HistoryEntry | undefined> {
     if (!events.length) return Promise.resolve(undefined);
     return this.enqueue(async () => {
       await vscode.workspace.fs.createDirectory(this.dir);
       await vscode.workspace.fs.writeFile(this.fileFor(id), Buffer.from(serializeTrajectory(events), 'utf8'));
-      const entry = entryFor(id, events);
+      const entry = entryFor(id, events, session);
       let index = (await this.readIndex()).filter((e) => e.id !== id);
       index.push(entry);
       index.sort((a, b) => b.startedAt - a.startedAt);
@@ -107,6 +111,13 @@ export class TrajectoryHistory {
     } catch {
       return undefined;
     }
+  }
+
+  /** A conversation's saved runs, oldest first, as one list of events. */
+  async loadSession(session: string): Promise<TrajectoryEvent[]> {
+    const entries = (await this.list()).filter((e) => e.session === session).reverse();
+    const parsed = await Promise.all(entries.map((e) => this.load(e.id)));
+    return sessionEvents(parsed.map((p) => p?.events ?? []));
   }
 
   delete(id: string): Promise<void> {

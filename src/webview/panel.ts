@@ -9,6 +9,7 @@ import type { TrajectoryEvent } from '../rlm/events';
 import type { LiveRun } from '../rlm/liveRun';
 import { describeProblems, parseAnyTrajectory, serializeTrajectory, toOfficialLog, type TrajectoryFormat } from '../rlm/trajectoryFormats';
 import { exportFileName } from './exportName';
+import { namespacedEvent, questionPrefix, sessionEvents } from './sessionEvents';
 import { entryFacts, TrajectoryHistory, type HistoryEntry } from './history';
 import { resolveWorkspacePath, selectionLines } from './location';
 import { PanelPlacement } from './placement';
@@ -35,10 +36,15 @@ export interface RunLookup {
   onDidCreate?(listener: (run: LiveRun) => void): { dispose(): void };
   /** Where the run was asked: the palette's runs have their answer in the answer panel. */
   origin?(id: string): string | undefined;
+  /** The session (conversation) a run belongs to, and a session's runs, oldest first. */
+  session?(id: string): string | undefined;
+  sessionRuns?(session: string): LiveRun[];
 }
 
 export interface ExportOptions {
   runId?: string;
+  /** A whole conversation: every question's run, in order. */
+  sessionId?: string;
   historyId?: string;
   /** Skips the save dialog (tests, scripts). */
   uri?: vscode.Uri | string;
@@ -61,7 +67,8 @@ const sameSource = (a: TrajectorySource, b: TrajectorySource) => JSON.stringify(
 export class TrajectoryPanel implements vscode.Disposable {
   private info: PanelInfo;
   private events: readonly TrajectoryEvent[] = [];
-  private run?: LiveRun;
+  /** The live runs shown: one, or a session's. */
+  private runs: LiveRun[] = [];
   private ready = false;
   private pending: TrajectoryEvent[] = [];
   private timer?: NodeJS.Timeout;
@@ -113,23 +120,45 @@ export class TrajectoryPanel implements vscode.Disposable {
 
   /** Every event the panel holds (what export writes). */
   get trajectory(): readonly TrajectoryEvent[] {
-    return this.run ? this.run.events : this.events;
+    if (this.runs.length === 1 && this.info.source.kind === 'run') return this.runs[0].events;
+    return this.runs.length ? sessionEvents(this.runs.map((r) => r.events)) : this.events;
+  }
+
+  /** Whether the panel follows exactly this run. */
+  follows(run: LiveRun): boolean {
+    return this.info.source.kind === 'run' && this.runs[0] === run;
   }
 
   /** Shows a live (or finished) run, following its new events. */
   attach(run: LiveRun): void {
+    this.follow([run], { kind: 'run', runId: run.id }, `RLM Trajectory: ${shorten(run.question)}`);
+  }
+
+  /** Shows a conversation: one top-level run per question, `focus` (a run id) open and selected. */
+  attachSession(id: string, runs: LiveRun[], focus?: string): void {
+    const n = runs.findIndex((r) => r.id === focus);
+    const start = runs[n]?.events.find((e) => e.type === 'run_start' && e.depth === 0)?.id;
+    this.follow(runs, { kind: 'session', id }, `RLM Trajectory: conversation (${runs.length} question${runs.length === 1 ? '' : 's'})`, start && questionPrefix(n + 1) + start);
+  }
+
+  private follow(runs: LiveRun[], source: TrajectorySource, title: string, focus?: string): void {
     this.detach();
-    this.run = run;
-    this.events = run.events;
-    this.info = { source: { kind: 'run', runId: run.id }, live: !run.done, ...(this.manager.answerElsewhere(run.id) ? { answerElsewhere: true } : {}) };
-    this.panel.title = `RLM Trajectory: ${shorten(run.question)}`;
-    const offEvent = run.onEvent((e) => this.queue(e));
-    const offEnd = run.onEnd(() => {
-      this.flush();
-      this.info = { ...this.info, live: false };
-      this.post({ type: 'ended', ...(run.error && !run.result ? { error: run.error } : {}) });
+    this.runs = runs;
+    const answerElsewhere = runs.every((r) => this.manager.answerElsewhere(r.id));
+    this.info = { source, live: runs.some((r) => !r.done), ...(answerElsewhere ? { answerElsewhere } : {}), ...(focus ? { focus } : {}) };
+    this.panel.title = title;
+    runs.forEach((run, i) => {
+      // A session's events live under their question's prefix (see sessionEvents.ts).
+      const prefix = source.kind === 'session' ? questionPrefix(i + 1) : '';
+      const offEvent = run.onEvent((e) => this.queue(prefix ? namespacedEvent(e, prefix) : e));
+      const offEnd = run.onEnd(() => {
+        if (runs.some((r) => !r.done)) return;
+        this.flush();
+        this.info = { ...this.info, live: false };
+        this.post({ type: 'ended', ...(run.error && !run.result ? { error: run.error } : {}) });
+      });
+      this.runSubscriptions.push({ dispose: offEvent }, { dispose: offEnd });
     });
-    this.runSubscriptions.push({ dispose: offEvent }, { dispose: offEnd });
     this.sendInit();
   }
 
@@ -153,7 +182,7 @@ export class TrajectoryPanel implements vscode.Disposable {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pending = [];
-    this.run = undefined;
+    this.runs = [];
   }
 
   private sendInit(): void {
@@ -206,7 +235,7 @@ export class TrajectoryPanel implements vscode.Disposable {
       case 'open':
         return openLocation(msg, this.manager.placement.codeColumn());
       case 'cancel':
-        this.run?.cancel();
+        for (const run of this.runs) if (!run.done) run.cancel();
         break;
       case 'export':
         await this.manager.exportTrajectory({ ...this.exportSource(), ...(msg.format ? { format: msg.format } : {}) });
@@ -223,7 +252,7 @@ export class TrajectoryPanel implements vscode.Disposable {
 
   private exportSource(): ExportOptions {
     const s = this.info.source;
-    return s.kind === 'run' ? { runId: s.runId } : s.kind === 'history' ? { historyId: s.id } : {};
+    return s.kind === 'run' ? { runId: s.runId } : s.kind === 'history' ? { historyId: s.id } : s.kind === 'session' ? { sessionId: s.id } : {};
   }
 
   /** Resolves when the page has drawn a tree that satisfies `test` (tests and the serializer wait on this). */
@@ -336,13 +365,40 @@ export class TrajectoryPanels implements vscode.Disposable {
     return this.active ?? [...this.panels].pop();
   }
 
-  /** Saves the run to history when it ends (once per run). */
+  /** Saves the run to history when it ends (once per run); a panel showing its session takes it in. */
   track(run: LiveRun): void {
     if (this.tracked.has(run.id)) return;
     this.tracked.add(run.id);
+    const session = this.runs.session?.(run.id);
     run.onEnd(() => {
-      this.saving.set(run.id, this.history.save(run.id, run.events).catch(() => undefined));
+      this.saving.set(run.id, this.history.save(run.id, run.events, session).catch(() => undefined));
     });
+    if (!session) return;
+    for (const p of this.panels) {
+      if (p.source.kind === 'session' && p.source.id === session) p.attachSession(session, this.runs.sessionRuns?.(session) ?? [run], run.id);
+    }
+  }
+
+  /** rlm.showTrajectory with a session: its runs as one tree, one top-level node per question. */
+  async showSession(sessionId: string, focusRunId?: string): Promise<TrajectoryPanel | undefined> {
+    const runs = this.runs.sessionRuns?.(sessionId) ?? [];
+    const source: TrajectorySource = { kind: 'session', id: sessionId };
+    if (!runs.length) {
+      const events = await this.history.loadSession(sessionId);
+      if (!events.length) {
+        void vscode.window.showInformationMessage('RLM: this conversation is no longer available.');
+        return undefined;
+      }
+      const panel = this.existing(source) ?? this.createPanel(source);
+      panel.showEvents(source, events, 'conversation');
+      panel.panel.reveal(undefined, false);
+      return panel;
+    }
+    for (const run of runs) this.track(run);
+    const panel = this.existing(source) ?? this.createPanel(source);
+    panel.attachSession(sessionId, runs, focusRunId ?? runs[runs.length - 1].id);
+    panel.panel.reveal(undefined, false);
+    return panel;
   }
 
   /** Resolves when the run's history file is written (tests). */
@@ -361,7 +417,7 @@ export class TrajectoryPanels implements vscode.Disposable {
     this.track(run);
     const source: TrajectorySource = { kind: 'run', runId: run.id };
     const panel = this.existing(source) ?? this.createPanel(source);
-    if (!panel.live || panel.trajectory !== run.events) panel.attach(run);
+    if (!panel.live || !panel.follows(run)) panel.attach(run);
     panel.panel.reveal(undefined, false);
     return panel;
   }
@@ -449,6 +505,10 @@ export class TrajectoryPanels implements vscode.Disposable {
   }
 
   private async eventsToExport(options: ExportOptions): Promise<readonly TrajectoryEvent[] | undefined> {
+    if (options.sessionId) {
+      const runs = this.runs.sessionRuns?.(options.sessionId) ?? [];
+      return runs.length ? sessionEvents(runs.map((r) => r.events)) : this.history.loadSession(options.sessionId);
+    }
     if (options.runId) return this.runs.get(options.runId)?.events ?? (await this.history.load(options.runId))?.events;
     if (options.historyId) return (await this.history.load(options.historyId))?.events;
     if (this.active) return this.active.trajectory;
@@ -514,6 +574,12 @@ export class TrajectoryPanels implements vscode.Disposable {
       return panel.showUnavailable(source, 'This run ended before the window reloaded and was not saved.');
     }
     if (source.kind === 'history') return void (await this.showHistoryEntry(source.id, panel));
+    if (source.kind === 'session') {
+      const runs = this.runs.sessionRuns?.(source.id) ?? [];
+      if (runs.length) return panel.attachSession(source.id, runs);
+      const events = await this.history.loadSession(source.id);
+      return events.length ? panel.showEvents(source, events, 'conversation') : panel.showUnavailable(source, 'This conversation is not in the history any more.');
+    }
     if (source.path) return void (await this.openFile(source.path, panel));
     panel.showUnavailable(source, 'Nothing to show.');
   }
@@ -532,7 +598,12 @@ export function registerTrajectoryPanel(context: vscode.ExtensionContext, runs: 
   const panels = new TrajectoryPanels(context.extensionUri, context.globalStorageUri, runs, context.globalState, placement);
   context.subscriptions.push(
     panels,
-    vscode.commands.registerCommand('rlm.showTrajectory', (runId?: unknown) => panels.showRun(typeof runId === 'string' ? runId : undefined)),
+    vscode.commands.registerCommand('rlm.showTrajectory', (arg?: unknown) => {
+      // A run id, or { sessionId, runId? }: a conversation with that question in focus.
+      const session = typeof arg === 'object' && arg !== null ? (arg as { sessionId?: unknown; runId?: unknown }) : undefined;
+      if (typeof session?.sessionId === 'string') return panels.showSession(session.sessionId, typeof session.runId === 'string' ? session.runId : undefined);
+      return panels.showRun(typeof arg === 'string' ? arg : typeof session?.runId === 'string' ? session.runId : undefined);
+    }),
     vscode.commands.registerCommand('rlm.openTrajectoryFile', (uri?: unknown) => panels.openFile(uri instanceof vscode.Uri || typeof uri === 'string' ? uri : undefined)),
     vscode.commands.registerCommand('rlm.exportTrajectory', (options?: unknown) => panels.exportTrajectory(typeof options === 'string' ? { runId: options } : ((options as ExportOptions | undefined) ?? {}))),
     vscode.commands.registerCommand('rlm.exportTrajectoryAs', (options?: unknown) => panels.exportTrajectory({ ...(typeof options === 'string' ? { runId: options } : ((options as ExportOptions | undefined) ?? {})), askFormat: true })),

@@ -7,6 +7,8 @@ import type { TrajectoryFormat } from '../rlm/trajectoryFormats';
 /** Where a panel's trajectory comes from; saved in the webview state so a reload can reopen it. */
 export type TrajectorySource =
   | { kind: 'run'; runId: string }
+  /** A conversation: its runs in order, one top-level run per question. */
+  | { kind: 'session'; id: string }
   | { kind: 'history'; id: string }
   | { kind: 'file'; path: string };
 
@@ -18,6 +20,8 @@ export interface PanelInfo {
   notice?: string;
   /** The answer panel shows this run's answer: the panel's answer section starts collapsed (no answer twice). */
   answerElsewhere?: boolean;
+  /** The node to select and scroll to (a session's question, by its run_start id); the other questions start closed. */
+  focus?: string;
 }
 
 /**

@@ -209,12 +209,28 @@ export async function runPanelsUiTests({ browser, baseUrl, workspace, screenshot
     await shot('7-follow-up');
   });
 
+  await step('panels: the trajectory panel shows the conversation as its sequence of runs, the follow-up in focus', async () => {
+    await answer.locator('#conversation section.turn:last-child button.trajectory').click();
+    const session = await findFrame(page, '#tree .row[data-kind="run"]', STEP_TIMEOUT, async (f) => (await f.locator('#tree .row[data-kind="run"]', { hasText: 'Question 2' }).count()) > 0);
+    const questions = await session.evaluate(() => [...document.querySelectorAll('#tree .row[data-kind="run"]')].map((r) => `${r.querySelector('.label').textContent} ${r.querySelector('.description').textContent}`).filter((t) => t.startsWith('Question')));
+    if (questions.length !== 2 || !questions[0].includes('TOURCHECK') || !questions[1].includes('FOLLOWUPCHECK')) throw new Error(`the conversation's runs: ${JSON.stringify(questions)}`);
+    const selected = await session.locator('#tree .row.selected').innerText();
+    if (!selected.includes('Question 2')) throw new Error(`the follow-up is not in focus: ${selected}`);
+    await expectAtMostTwoGroups(page, 'with the conversation shown');
+    await shot('7b-conversation-trajectory');
+  });
+
   await step('panels: the Runs view lists the runs with question, status, time and cost', async () => {
     await page.locator('.activitybar .action-item a[aria-label^="RLM"], .activitybar .action-item [aria-label^="RLM"]').first().click({ timeout: STEP_TIMEOUT });
-    const row = page.locator('.pane-body .monaco-list-row', { hasText: TOUR_QUESTION }).first();
+    const row = page.locator('.pane-body .monaco-list-row', { hasText: TOUR_QUESTION.slice(0, 20) }).first();
     await row.waitFor({ timeout: STEP_TIMEOUT });
     const text = await row.innerText();
-    if (!/answered/.test(text) || !/(just now|min ago)/.test(text)) throw new Error(`the run's row lacks status or time: ${text}`);
+    if (!/(just now|min ago)/.test(text)) throw new Error(`the run's row lacks its time: ${text}`);
+    // The conversation (tour + follow-up) is one item; the single question's run says it was answered.
+    const conversation = page.locator('.pane-body .monaco-list-row', { hasText: '2 questions' }).first();
+    await conversation.waitFor({ timeout: STEP_TIMEOUT });
+    const single = await page.locator('.pane-body .monaco-list-row', { hasText: STEPS_QUESTION.slice(0, 20) }).first().innerText();
+    if (!/answered/.test(single)) throw new Error(`the run's row lacks its status: ${single}`);
     await shot('8-runs-view');
   });
 

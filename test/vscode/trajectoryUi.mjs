@@ -126,13 +126,18 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
 
   await step('trajectory: clicking a grep-hit node opens src/greeting.ts at line 7', async () => {
     if (!filled) throw new Error('skipped: no trajectory');
-    const row = tree.locator('#tree .row[data-kind="evidence"]', { hasText: 'grep' }).filter({ hasText: 'src/greeting.ts:7' }).first();
-    await row.click();
+    // Grep hits sit under their search's row ("grep /…/ N hits"), labelled path:line first.
+    const row = tree.locator('#tree .row[data-kind="search"]').first();
+    await row.waitFor({ timeout: STEP_TIMEOUT });
+    const hit = tree.locator('#tree .row[data-kind="evidence"] .label', { hasText: /^src\/greeting\.ts:7$/ }).first();
+    await hit.click();
     await expectEditorAt(page, 'greeting.ts', 7);
   });
 
   await step('trajectory: clicking a citation in the answer opens src/util/strings.ts at line 1', async () => {
     if (!filled) throw new Error('skipped: no trajectory');
+    // The answer panel shows this answer, so the panel's copy starts folded: open it.
+    await tree.evaluate(() => (document.getElementById('answer-box').open = true));
     await tree.locator('#answer a.citation[data-path="src/util/strings.ts"]').first().click();
     await expectEditorAt(page, 'strings.ts', 1);
   });

@@ -71,3 +71,17 @@ test('a child run is labelled with how it ended, its citations and tokens; its r
   const unended = new TrajectoryTree(smallTrajectory().filter((e) => e.id !== 'end1'));
   assert.equal(labelOf(unended.get('run1')!).badges[0], 'answered');
 });
+
+test('a conversation: each question\'s run under its own prefix, numbered, none of their events lost', async () => {
+  const { sessionEvents } = await import('../../src/webview/sessionEvents');
+  const first = smallTrajectory();
+  const second = smallTrajectory().map((e) => (e.type === 'run_start' && e.depth === 0 ? { ...e, question: 'And who calls it?' } : e));
+  // The engine numbers each run's events alike: without the prefixes the second run would vanish as a replay.
+  const events = sessionEvents([first, second]);
+  assert.equal(new Set(events.map((e) => e.id)).size, first.length + second.length);
+  const tree = new TrajectoryTree(events);
+  const tops = tree.root.children.filter((n) => n.kind === 'run');
+  assert.deepEqual(tops.map((n) => `${labelOf(n).label}: ${labelOf(n).description}`), ['Question 1: Where is the cache invalidated?', 'Question 2: And who calls it?']);
+  assert.equal(tree.get('q2:run1')?.parent?.id, 'q2:s2', 'child runs stay under their own sub-call');
+  assert.equal(tree.size, 2 * new TrajectoryTree(first).size);
+});

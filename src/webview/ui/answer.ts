@@ -23,7 +23,7 @@ const saved: SavedState = vscode.getState() ?? {};
 document.body.innerHTML = `
 <main id="conversation" class="conversation" aria-live="polite"></main>
 <form id="followup" class="followup" autocomplete="off">
-  <textarea id="question" rows="2" aria-label="Follow-up question" placeholder="Ask a follow-up (Enter sends, Shift+Enter: new line)"></textarea>
+  <textarea id="question" rows="2" aria-label="Follow-up question" title="Enter sends, Shift+Enter starts a new line" placeholder="Ask a follow-up…"></textarea>
   <button id="send" type="submit" title="Ask this in the same session">Ask</button>
 </form>`;
 
@@ -79,7 +79,7 @@ function draw(turns: ConversationTurn[]): void {
   for (const list of Array.from(conversationEl.querySelectorAll('.steps.live .step-list'))) list.scrollTop = list.scrollHeight;
   questionEl.disabled = busy;
   sendEl.disabled = busy;
-  questionEl.placeholder = busy ? 'Wait for the answer to ask a follow-up' : 'Ask a follow-up (Enter sends, Shift+Enter: new line)';
+  questionEl.placeholder = busy ? 'Answering…' : 'Ask a follow-up…';
   if (atBottom) window.scrollTo(0, document.body.scrollHeight);
   post({ type: 'rendered', turns: turns.length, busy });
 }

@@ -419,6 +419,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   switch (msg?.type) {
     case 'init': {
       const sameSource = JSON.stringify(info?.source) === JSON.stringify(msg.info.source);
+      const newFocus = msg.info.focus !== undefined && msg.info.focus !== info?.focus;
       info = msg.info;
       tree = new TrajectoryTree(decodeEvents(msg.events));
       if (!sameSource) {
@@ -429,12 +430,19 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
         // The answer panel already shows this answer: keep this copy folded until asked for.
         answerBoxEl.open = !info.answerElsewhere;
       }
+      // A session opened on one of its questions: that one open and selected, the others closed.
+      const focus = newFocus || !sameSource ? tree.get(info.focus ?? '') : undefined;
+      if (focus) {
+        for (const top of tree.root.children) if (top.kind === 'run') expansion.set(top, top === focus);
+        selectedId = focus.id;
+      }
       layout();
       drawnVersion = -1;
       showNotice(info.notice);
       persist();
       recomputeRows();
       draw();
+      if (focus) select(focus);
       break;
     }
     case 'events':
