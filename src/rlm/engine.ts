@@ -3,7 +3,7 @@
 import { Budget, BudgetExceeded } from './budget';
 import { checkCitations, invalidCitationNote } from './citations';
 import type { NewEvent, StopReason, TrajectoryEvent } from './events';
-import type { ChatMessage, ChatResponse, ModelClient } from './models/types';
+import type { ChatMessage, ChatResponse, ModelClient, TokenUsage } from './models/types';
 import {
   executionMessage,
   firstMessage,
@@ -18,13 +18,12 @@ import {
   type PromptSettings,
 } from './prompts';
 import { parseReply } from './replyParser';
-import { createSandbox } from './sandbox/sandbox';
-import type { Sandbox } from './sandbox/types';
+import { BoundSandbox } from './sandbox/boundSandbox';
 import { Scheduler, type SchedulerSlot } from './scheduler';
 import { clip, truncateMiddleMapped } from './truncate';
 import { SecretRedactor } from './secretRedaction';
 import { replyCharCap } from './models/usage';
-import { PriceTable } from './prices';
+import { CostTotal, PriceTable } from './prices';
 import { DEFAULT_LIMITS, MAX_ANSWER_CHARS, type FocusItem, type RlmLimits, type RunOptions, type RunResult } from './types';
 import type { WorkspaceSpec } from '../workspace/types';
 import { openWorkspace } from '../workspace/workspace';
@@ -132,6 +131,19 @@ interface RunParams {
   parentEventId?: string;
   focus?: FocusItem[];
   scope?: { paths?: string[]; textChars?: number };
+  /** A session's live sandbox (root run only): used, not disposed. */
+  shared?: BoundSandbox;
+  /** A session's note for the first message (earlier answers, variables still defined). */
+  memo?: string;
+}
+
+/** What one run (with its descendants) spent: a child's run_end and its rlm_query row carry it. */
+interface RunTally {
+  usage: TokenUsage;
+  cost: CostTotal;
+  /** Sub-calls that went to a model (the budget's count). */
+  subCalls: number;
+  readonly startedAt: number;
 }
 
 interface RunOutcome {
@@ -140,6 +152,19 @@ interface RunOutcome {
   detail?: string;
   iterations: number;
   runId: string;
+  /** The run_start event's id. */
+  runEventId: string;
+  tally: RunTally;
+}
+
+function newTally(): RunTally {
+  return { usage: { inputTokens: 0, outputTokens: 0 }, cost: new CostTotal(), subCalls: 0, startedAt: Date.now() };
+}
+
+function addUsage(t: RunTally, u: TokenUsage, costUsd: number | null): void {
+  t.usage.inputTokens += u.inputTokens;
+  t.usage.outputTokens += u.outputTokens;
+  t.cost.add(costUsd);
 }
 
 export async function runRlm(options: RunOptions): Promise<RunResult> {
@@ -153,6 +178,8 @@ export async function runRlm(options: RunOptions): Promise<RunResult> {
       depth: 0,
       model: options.model,
       focus: options.focus?.map((f) => (f.text ? { ...f, text: tree.redactor.redact(f.text) } : f)),
+      shared: options.session?.sandbox,
+      memo: options.session?.memo === undefined ? undefined : tree.redactor.redact(options.session.memo),
     });
     const capped = capAnswer(outcome.answer);
     const citations = capped ? await checkCitations(capped, options.workspace.roots) : [];
@@ -193,6 +220,8 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
   const { limits, budget } = tree;
   const runId = tree.runId();
   const runEventId = tree.id();
+  const tally = newTally();
+  const outcome = (o: Omit<RunOutcome, 'runId' | 'runEventId' | 'tally' | 'iterations'>): RunOutcome => ({ ...o, iterations, runId, runEventId, tally });
   tree.deepest = Math.max(tree.deepest, p.depth);
   const settings: PromptSettings = { limits, depth: p.depth, canRecurse: p.depth + 1 <= limits.maxDepth };
   let currentCodeId = runEventId;
@@ -207,7 +236,7 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
     }
     const model = (opts as { model?: unknown } | undefined)?.model;
     const modelName = typeof model === 'string' && model ? model : tree.subModel.model;
-    return callSubModel(tree, { runId, parentId: currentCodeId, prompt, model: modelName, signal });
+    return callSubModel(tree, { runId, parentId: currentCodeId, prompt, model: modelName, signal, tally });
   };
 
   const hostFunctions = {
@@ -223,26 +252,26 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       const paths = Array.isArray(o.paths) ? o.paths.filter((x): x is string => typeof x === 'string') : typeof o.paths === 'string' ? [o.paths] : undefined;
       const text = typeof o.text === 'string' ? o.text : undefined;
       if (!settings.canRecurse) return degradedRlmQuery(prompt, paths, text, sandbox.workspaceSpec(), signal, subCall);
-      return childRun(tree, { runId, parentId: currentCodeId, prompt, paths, text, parent: p, parentSpec: sandbox.workspaceSpec(), signal });
+      return childRun(tree, { runId, parentId: currentCodeId, prompt, paths, text, parent: p, parentSpec: sandbox.workspaceSpec(), signal, tally });
     },
   };
 
-  let sandbox: Sandbox;
+  let bound: BoundSandbox;
   try {
-    sandbox = await createSandbox({
-      workspace: p.spec,
-      hostFunctions,
-      untimedHostFunctions: ['llm_query', 'llm_batch', 'rlm_query'],
-      limits: { blockTimeoutMs: limits.blockTimeoutMs, memoryLimitMb: limits.memoryLimitMb },
-      // A grep hit's line is kept in the trajectory: its secrets are cut like everything the model sees.
-      onEvidence: (ev) => tree.emit({ ...ev, ...(ev.text ? { text: tree.redactor.redact(ev.text) } : {}), type: 'evidence', runId, parentId: currentCodeId }),
-    });
+    bound = p.shared ?? (await BoundSandbox.open(p.spec, { blockTimeoutMs: limits.blockTimeoutMs, memoryLimitMb: limits.memoryLimitMb }));
   } catch (e) {
     throw new Error(`Could not start the sandbox: ${errorMessage(e)}`);
   }
+  const sandbox = bound.sandbox;
+  let unbind: (() => void) | undefined;
 
   let iterations = 0;
   try {
+    unbind = bound.bind({
+      hostFunctions,
+      // A grep hit's line is kept in the trajectory: its secrets are cut like everything the model sees.
+      onEvidence: (ev) => tree.emit({ ...ev, ...(ev.text ? { text: tree.redactor.redact(ev.text) } : {}), type: 'evidence', runId, parentId: currentCodeId }),
+    });
     const summary = await sandbox.summary();
     tree.emit({
       id: runEventId,
@@ -265,7 +294,7 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       : undefined;
     const messages: ChatMessage[] = [
       { role: 'system', content: systemPrompt(settings) },
-      { role: 'user', content: firstMessage(p.question, summary, settings, p.focus, scopeNote) },
+      { role: 'user', content: firstMessage(p.question, summary, settings, p.focus, scopeNote, p.memo) },
     ];
 
     let consecutiveErrors = 0;
@@ -284,6 +313,7 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       const reply = p.depth === 0 ? await call() : await tree.scheduler.run(call);
       const costUsd = tree.prices.cost(reply, p.model.model);
       budget.addUsage(reply.usage, costUsd);
+      addUsage(tally, reply.usage, costUsd);
       iterations++;
       replyNote = replyCapNote(reply, limits.maxReplyTokens);
       if (reply.text.length > replyCap) reply.text = reply.text.slice(0, replyCap);
@@ -370,7 +400,7 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
           break;
         }
         // The client already retried; a model that still fails ends the run with its reason.
-        return { answer: '', stopReason: 'model_error', detail: errorMessage(e), iterations, runId };
+        return outcome({ answer: '', stopReason: 'model_error', detail: errorMessage(e) });
       }
       messages.push({ role: 'assistant', content: reply.text });
       const { final, reports, notes } = await runCode(reply.text, tree.signal);
@@ -384,9 +414,9 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       messages.push({ role: 'user', content: executionMessage(reports, notes, iterations, settings, budget.subCalls) });
     }
 
-    if (answer !== undefined) return { answer, stopReason: 'final', iterations, runId };
+    if (answer !== undefined) return outcome({ answer, stopReason: 'final' });
     if (!stop) stop = { reason: 'max_iterations', detail: 'stopped' };
-    if (stop.reason === 'cancelled') return { answer: '', stopReason: stop.reason, detail: stop.detail, iterations, runId };
+    if (stop.reason === 'cancelled') return outcome({ answer: '', stopReason: stop.reason, detail: stop.detail });
 
     // One last turn for the best answer now, with no sub-calls and its own short deadline.
     closing = true;
@@ -396,13 +426,15 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       const reply = await turn(grace);
       const { final } = await runCode(reply.text, grace);
       // Only FINAL gives an answer: prose such as "I am still looking…" is not one.
-      if (final?.trim()) return { answer: final, stopReason: stop.reason, detail: stop.detail, iterations, runId };
-      return { answer: '', stopReason: stop.reason, detail: `${stop.detail}; the last turn did not call FINAL`, iterations, runId };
+      if (final?.trim()) return outcome({ answer: final, stopReason: stop.reason, detail: stop.detail });
+      return outcome({ answer: '', stopReason: stop.reason, detail: `${stop.detail}; the last turn did not call FINAL` });
     } catch (e) {
-      return { answer: '', stopReason: stop.reason, detail: `${stop.detail}; the last turn failed too: ${errorMessage(e)}`, iterations, runId };
+      return outcome({ answer: '', stopReason: stop.reason, detail: `${stop.detail}; the last turn failed too: ${errorMessage(e)}` });
     }
   } finally {
-    await sandbox.dispose().catch(() => undefined);
+    unbind?.();
+    // A session's sandbox outlives the run (the session disposes it); a run's own sandbox ends with it.
+    if (!p.shared) await bound.dispose().catch(() => undefined);
   }
 }
 
@@ -422,7 +454,7 @@ function capAnswer(answer: string): string {
 
 async function callSubModel(
   tree: RunTree,
-  c: { runId: string; parentId: string; prompt: string; model: string; signal: AbortSignal },
+  c: { runId: string; parentId: string; prompt: string; model: string; signal: AbortSignal; tally: RunTally },
 ): Promise<string> {
   // What leaves for the model has its secrets cut out; identical redacted prompts share one request.
   const prompt = tree.redactor.redact(c.prompt);
@@ -437,6 +469,7 @@ async function callSubModel(
   const cached = pending !== undefined;
   if (!pending) {
     tree.budget.takeSubCall();
+    c.tally.subCalls++;
     const signal = AbortSignal.any([c.signal, tree.signal]);
     pending = tree.scheduler.run((slot) =>
       tree.subModel.chat({
@@ -456,7 +489,10 @@ async function callSubModel(
     const r = await pending;
     const costUsd = cached ? 0 : tree.prices.cost(r, c.model);
     if (cached) tree.budget.cachedSubCalls++;
-    else tree.budget.addUsage(r.usage, costUsd);
+    else {
+      tree.budget.addUsage(r.usage, costUsd);
+      addUsage(c.tally, r.usage, costUsd);
+    }
     const text = capSubReply(r.text, replyCharCap(tree.limits.maxReplyTokens));
     emit({ response: clip(text, MAX_EVENT_TEXT), model: r.model, usage: cached ? NO_USAGE : r.usage, costUsd, cached });
     return text;
@@ -480,9 +516,10 @@ function capSubReply(text: string, cap: number): string {
 
 async function childRun(
   tree: RunTree,
-  c: { runId: string; parentId: string; prompt: string; paths?: string[]; text?: string; parent: RunParams; parentSpec: WorkspaceSpec; signal: AbortSignal },
+  c: { runId: string; parentId: string; prompt: string; paths?: string[]; text?: string; parent: RunParams; parentSpec: WorkspaceSpec; signal: AbortSignal; tally: RunTally },
 ): Promise<string> {
   tree.budget.takeSubCall();
+  c.tally.subCalls++;
   const subcallId = tree.id();
   const started = Date.now();
   // The child's question and text go to a model: secrets are cut out first (files it reads are redacted as it prints).
@@ -507,7 +544,10 @@ async function childRun(
   }
   const answer = outcome?.answer;
   if (outcome) {
-    tree.emit({ type: 'final', runId: outcome.runId, parentId: subcallId, answer: answer ?? '', citations: [] });
+    // The child's spending is part of the parent's; its run_end and this sub-call's row show it.
+    addUsage(c.tally, outcome.tally.usage, outcome.tally.cost.value);
+    c.tally.subCalls += outcome.tally.subCalls;
+    await endChildRun(tree, outcome, subcallId, spec);
   }
   if (!error && !answer) error = `the child run ended without an answer (${outcome?.stopReason}: ${outcome?.detail ?? ''})`;
   tree.emit({
@@ -520,12 +560,36 @@ async function childRun(
     response: answer ? clip(answer, MAX_EVENT_TEXT) : undefined,
     error,
     model: tree.subModel.model,
-    usage: { inputTokens: 0, outputTokens: 0 },
+    // Already counted by the budget and the run account as the child's own turns and sub-calls: shown, not added.
+    usage: outcome ? { ...outcome.tally.usage } : { inputTokens: 0, outputTokens: 0 },
+    costUsd: outcome ? outcome.tally.cost.value : 0,
     durationMs: Date.now() - started,
     cached: false,
   });
   if (error) throw new Error(`rlm_query failed: ${error}`);
   return answer as string;
+}
+
+/** A finished child run's final (with its checked citations) and run_end, like the root run's. */
+async function endChildRun(tree: RunTree, outcome: RunOutcome, subcallId: string, spec: WorkspaceSpec): Promise<void> {
+  const answer = outcome.answer;
+  if (answer) {
+    // A text child cites input.txt, which is no file of the workspace: its citations are not checked against it.
+    const citations = spec.virtualFiles?.length ? [] : await checkCitations(answer, spec.roots).catch(() => []);
+    tree.emit({ type: 'final', runId: outcome.runId, parentId: subcallId, answer, citations });
+  }
+  tree.emit({
+    type: 'run_end',
+    runId: outcome.runId,
+    parentId: outcome.runEventId,
+    stopReason: outcome.stopReason,
+    detail: outcome.detail,
+    iterations: outcome.iterations,
+    subCalls: outcome.tally.subCalls,
+    usage: { ...outcome.tally.usage },
+    costUsd: outcome.tally.cost.value,
+    durationMs: Date.now() - outcome.tally.startedAt,
+  });
 }
 
 /** Below maxDepth, rlm_query becomes one llm_query carrying the text (or the files' text) it was pointed at. */

@@ -77,8 +77,9 @@ export interface SubCallEvent extends Base {
   response?: string;
   error?: string;
   model: string;
+  /** For rlm_query: the child run's total, shown here and already counted in the child's own events. */
   usage: TokenUsage;
-  /** USD for this request (0 when cached); null when the model has no known price; absent in older logs. */
+  /** USD for this request (0 when cached; rlm_query: the child run's, shown not added); null when the model has no known price; absent in older logs. */
   costUsd?: number | null;
   durationMs: number;
   cached: boolean;

@@ -115,7 +115,7 @@ function formatBytes(n: number): string {
 const MAX_FOCUS_TEXT = 2000;
 
 /** The first user message: the question and workspace metadata only — never file contents. */
-export function firstMessage(question: string, ws: WorkspaceSummary, s: PromptSettings, focus: FocusItem[] = [], scopeNote?: string): string {
+export function firstMessage(question: string, ws: WorkspaceSummary, s: PromptSettings, focus: FocusItem[] = [], scopeNote?: string, sessionMemo?: string): string {
   const langs = ws.languages.slice(0, 12).map(([l, n]) => `${l} ${n}`).join(', ');
   const approxTokens = Math.round(ws.totalBytes / 4);
   const lines = [
@@ -134,9 +134,11 @@ export function firstMessage(question: string, ws: WorkspaceSummary, s: PromptSe
       if (f.text) lines.push('  selected text:\n```\n' + f.text.slice(0, MAX_FOCUS_TEXT) + (f.text.length > MAX_FOCUS_TEXT ? '\n…' : '') + '\n```');
     }
   }
+  // A session's follow-up: what earlier questions found, and what the sandbox still holds.
+  if (sessionMemo) lines.push('', sessionMemo.trimEnd());
   lines.push(
     '',
-    `You have ${s.limits.maxIterations} turns and ${s.limits.maxSubCalls} sub-calls. Start by exploring with code; answer with FINAL only once you have evidence.`,
+    `You have ${s.limits.maxIterations} turns and ${s.limits.maxSubCalls} sub-calls. ${sessionMemo ? 'Reuse what earlier questions found where it answers this one; explore with code for the rest' : 'Start by exploring with code'}; answer with FINAL only once you have evidence.`,
   );
   return lines.join('\n');
 }

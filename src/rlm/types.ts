@@ -3,6 +3,7 @@ import type { TrajectoryEvent, StopReason, Citation } from './events';
 import type { ModelClient, TokenUsage } from './models/types';
 import type { PriceTable } from './prices';
 import type { WorkspaceSpec } from '../workspace/types';
+import type { BoundSandbox } from './sandbox/boundSandbox';
 
 export interface RlmLimits {
   /** Root-model turns per run (default 20). */
@@ -77,6 +78,16 @@ export interface RunOptions {
   focus?: FocusItem[];
   /** Prices for costUsd and maxCostUsd (default: the built-in table). */
   prices?: PriceTable;
+  /** A follow-up in a session (src/rlm/session.ts builds this; call Session.ask rather than setting it). */
+  session?: SessionLink;
+}
+
+/** How a session's follow-up run differs from a fresh one. */
+export interface SessionLink {
+  /** The session's live sandbox: the root run drives it (variables survive); child runs still get their own. */
+  sandbox: BoundSandbox;
+  /** For the first message: earlier questions and answers, the variables still defined, or that they were lost. */
+  memo: string;
 }
 
 export interface RunResult {

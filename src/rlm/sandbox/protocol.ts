@@ -32,6 +32,8 @@ export interface BlockOutcome {
   cancelled: boolean;
   /** The QuickJS heap is spent or unsafe (memory limit, engine abort): the worker must be replaced. */
   fatal?: 'memory' | 'crash';
+  /** The QuickJS heap's size after the block (wasm memory only grows): what a session's memory cap weighs. */
+  heapBytes?: number;
 }
 
 export type HostToWorker =

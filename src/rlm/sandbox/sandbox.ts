@@ -282,6 +282,7 @@ class WorkerSandbox implements Sandbox {
   private disposed = false;
   /** Set when the worker died between blocks: the next result says the variables are gone. */
   private lostBetweenBlocks?: string;
+  private lastHeapBytes = 0;
 
   constructor(private readonly options: SandboxOptions) {
     const given = options.limits ?? {};
@@ -306,6 +307,10 @@ class WorkerSandbox implements Sandbox {
 
   workspaceSpec(): WorkspaceSpec {
     return this.spec;
+  }
+
+  heapBytes(): number {
+    return this.lastHeapBytes;
   }
 
   exec(code: string, signal?: AbortSignal): Promise<ExecResult> {
@@ -410,6 +415,7 @@ class WorkerSandbox implements Sandbox {
             ? `Out of memory: the code block used more than the sandbox's ${mb} MiB. The sandbox restarted and all variables were lost; re-create what you need in smaller pieces.`
             : `Error: the sandbox crashed (${outcome.failure}). The sandbox restarted and all variables were lost.`;
       this.restart(outcome.failure);
+      this.lastHeapBytes = 0;
       return result({ error: withNote(why), restarted: true, timedOut: !!outcome.timedOut });
     }
 
@@ -419,6 +425,7 @@ class WorkerSandbox implements Sandbox {
       error = `Timed out: the code block ran longer than ${seconds(this.limits.blockTimeoutMs)} (time waiting on llm_query/llm_batch/rlm_query not counted) and was stopped. Variables from earlier blocks are kept; work in smaller steps.`;
     }
     let restarted = false;
+    this.lastHeapBytes = outcome.heapBytes ?? this.lastHeapBytes;
     if (outcome.fatal) {
       const why =
         outcome.fatal === 'memory'
@@ -426,6 +433,7 @@ class WorkerSandbox implements Sandbox {
           : 'The sandbox engine failed; the sandbox restarted and all variables were lost.';
       error = error ? `${error}\n${why}` : why;
       restarted = true;
+      this.lastHeapBytes = 0;
       this.restart(outcome.fatal);
     }
     return result({

@@ -508,7 +508,7 @@ function onMessage(msg: HostToWorker): void {
         } finally {
           pendingBlocks.delete(msg.blockId);
         }
-        post({ type: 'blockDone', blockId: msg.blockId, outcome });
+        post({ type: 'blockDone', blockId: msg.blockId, outcome: { ...outcome, heapBytes: engine?.memory.buffer.byteLength } });
       });
       return;
     }

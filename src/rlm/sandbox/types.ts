@@ -61,6 +61,8 @@ export interface Sandbox {
   summary(): Promise<WorkspaceSummary>;
   /** The workspace spec with its file index filled in once the sandbox is ready, so child runs need not rescan. */
   workspaceSpec(): WorkspaceSpec;
+  /** The heap's size after the last block, bytes (0 before the first): sessions weigh live sandboxes by it. */
+  heapBytes(): number;
   /** Runs one code block; variables persist across calls. Never throws for model errors. */
   exec(code: string, signal?: AbortSignal): Promise<ExecResult>;
   dispose(): Promise<void>;
