@@ -65,7 +65,7 @@ class RunTree {
   constructor(readonly options: RunOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
     this.budget = new Budget(this.limits);
-    this.scheduler = new Scheduler(this.limits.concurrency, this.controller.signal);
+    this.scheduler = options.scheduler ?? new Scheduler(this.limits.concurrency, this.controller.signal);
     this.subModel = options.subModel ?? options.model;
     this.prices = options.prices ?? new PriceTable();
     this.redactor = new SecretRedactor(options.workspace.options?.includeSecrets !== true);
@@ -223,7 +223,8 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
   const tally = newTally();
   const outcome = (o: Omit<RunOutcome, 'runId' | 'runEventId' | 'tally' | 'iterations'>): RunOutcome => ({ ...o, iterations, runId, runEventId, tally });
   tree.deepest = Math.max(tree.deepest, p.depth);
-  const settings: PromptSettings = { limits, depth: p.depth, canRecurse: p.depth + 1 <= limits.maxDepth };
+  const subCallsOn = tree.options.subCalls !== false;
+  const settings: PromptSettings = { limits, depth: p.depth, canRecurse: subCallsOn && p.depth + 1 <= limits.maxDepth, subCalls: subCallsOn };
   let currentCodeId = runEventId;
   /** Set for the last turn: no more sub-calls. */
   let closing = false;
@@ -268,7 +269,7 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
   let iterations = 0;
   try {
     unbind = bound.bind({
-      hostFunctions,
+      hostFunctions: subCallsOn ? hostFunctions : withoutSubCalls(hostFunctions),
       // A grep hit's line is kept in the trajectory: its secrets are cut like everything the model sees.
       onEvidence: (ev) => tree.emit({ ...ev, ...(ev.text ? { text: tree.redactor.redact(ev.text) } : {}), type: 'evidence', runId, parentId: currentCodeId }),
     });
@@ -436,6 +437,14 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
     // A session's sandbox outlives the run (the session disposes it); a run's own sandbox ends with it.
     if (!p.shared) await bound.dispose().catch(() => undefined);
   }
+}
+
+/** The ablation without sub-calls: the same names, each failing with a message the model can act on. */
+function withoutSubCalls<T extends Record<string, unknown>>(fns: T): Record<keyof T, () => Promise<never>> {
+  const refuse = (name: string) => async (): Promise<never> => {
+    throw new Error(`${name} is not available in this run: sub-model calls are switched off. Use context.grep / context.read / context.outline and your own code, then FINAL.`);
+  };
+  return Object.fromEntries(Object.keys(fns).map((name) => [name, refuse(name)])) as Record<keyof T, () => Promise<never>>;
 }
 
 /** A reply cut at the output cap (by the server, or by us): what to tell the model next turn. */

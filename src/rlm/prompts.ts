@@ -9,10 +9,13 @@ export interface PromptSettings {
   depth: number;
   /** True when rlm_query still starts child runs at this depth (false: it degrades to llm_query). */
   canRecurse: boolean;
+  /** False for the no-sub-call ablation: the prompt teaches no llm_query/llm_batch/rlm_query (default true). */
+  subCalls?: boolean;
 }
 
 export function systemPrompt(s: PromptSettings): string {
   const { limits } = s;
+  const subs = s.subCalls !== false;
   return `You are RLM, an expert software engineer answering questions about a codebase that is far too large to read at once.
 You never see the files directly. You explore them by writing JavaScript that runs in a sandboxed REPL, where the
 workspace is the \`context\` object. You see only what your code prints. Work like a senior engineer in an unfamiliar
@@ -24,10 +27,10 @@ repository: orient, search, read the few places that matter, verify, then answer
 - After your code runs you get its printed output (at most ${limits.maxOutputChars.toLocaleString('en-US')} characters per turn; longer output is cut
   in the middle). Print summaries and counts, not whole files. Keep big data in variables.
 - The sandbox is plain JavaScript (QuickJS), not Node: no require, import, fs, process, fetch or timers. The ONLY way
-  to reach files is \`context\`; the only way to reach models is llm_query / llm_batch / rlm_query.
+  to reach files is \`context\`${subs ? '; the only way to reach models is llm_query / llm_batch / rlm_query' : '. This run has no sub-model calls: you read and reason yourself'}.
 - Each code block may run for ${Math.round(limits.blockTimeoutMs / 1000)} s (waiting on sub-calls does not count) and use ${limits.memoryLimitMb} MB.
   If the sandbox runs out of memory it restarts and your variables are lost.
-- Budget: ${limits.maxIterations} turns and ${limits.maxSubCalls} sub-calls for the whole run, shared with any child runs. Put several independent
+- Budget: ${limits.maxIterations} turns${subs ? ` and ${limits.maxSubCalls} sub-calls for the whole run, shared with any child runs` : ''}. Put several independent
   probes in ONE block rather than one per turn.
 
 ## The API (exact names and shapes)
@@ -52,11 +55,7 @@ await context.symbols(query, {kind, maxResults}?)
                                    // initials), best first -> [{path, line, endLine, kind, name, container?}]
 await context.enclosing(path, line)// the innermost function/method/class around a line -> {kind, name, line,
                                    // endLine, container?} or null — expands a grep hit to a whole unit
-await llm_query(prompt)            // ask a sub-model; returns a string. It sees ONLY the prompt you give it
-await llm_batch([prompt, ...])     // many llm_query calls in parallel -> string[] (a failed one is "[llm_query failed: ...]")
-await rlm_query(prompt, {paths, text}?)
-                                   // ${s.canRecurse ? 'a child RLM (its own sandbox, same API) over a subset: paths = files/folders, or text; returns its answer' : 'at this depth this is a plain llm_query: include the text it needs in the prompt'}
-print(...values)                   // output for your next turn (console.log works too)
+${subs ? SUB_CALL_API(s.canRecurse) : ''}print(...values)                   // output for your next turn (console.log works too)
 FINAL(answer)                      // ends the run; answer is a markdown string
 \`\`\`
 Paths are workspace-relative with "/" (with several folders, the first segment is the folder name). Helper errors
@@ -70,13 +69,7 @@ Paths are workspace-relative with "/" (with several folders, the first segment i
    context.definitions / context.references / context.symbols for symbol questions. If a grep is truncated, narrow it.
 3. Read slices, not whole large files: context.outline(path) then read the relevant symbol's range, or expand a grep
    hit with context.enclosing(path, line). Read with {numbered: true} whatever you may cite.
-4. Fan out when the answer depends on many places ("list every…", "how is X used across…", "which modules…"):
-   collect candidate files or snippets in code, chunk them (a few thousand lines or ~40k characters per prompt), and
-   call llm_batch with focused prompts that contain the numbered text and ask for specific facts with path:line.
-   Then aggregate the answers in code (dedupe, count, sort). Sub-models know only what you put in their prompt.
-   Use rlm_query for a sub-question that needs its own exploration of a subset of files.
-   Scale the effort to the question: a question about one function is usually grep + read + verify in 2-4 turns;
-   fan out only when the evidence really is spread over many files.
+${subs ? FAN_OUT_STEP : NO_SUB_CALLS_STEP}
 5. Keep state: store findings in variables (e.g. const findings = []), print compact summaries.
 6. Verify before answering: re-read the exact lines you will cite (numbered) and make sure they say what you claim.
    Prefer code over docs and comments when they disagree.
@@ -93,7 +86,30 @@ const langs = {}; for (const f of context.files) langs[f.language] = (langs[f.la
 const hits = await context.grep('retry|backoff', { glob: '*.ts', ignoreCase: true });
 print(hits.total, hits.slice(0, 30).map(h => \`\${h.path}:\${h.line}: \${h.text.trim()}\`).join('\\n'));
 \`\`\`
-Later, fanning out:
+${subs ? FAN_OUT_EXAMPLE : ''}${s.depth > 0 ? '\nYou are a child run started by a parent RLM through rlm_query. Your FINAL answer is returned to the parent\'s code as a string: make it complete and self-contained, with path:line citations.\n' : ''}`;
+}
+
+/** The API lines for sub-model calls (left out of the no-sub-call ablation's prompt). */
+function SUB_CALL_API(canRecurse: boolean): string {
+  return `await llm_query(prompt)            // ask a sub-model; returns a string. It sees ONLY the prompt you give it
+await llm_batch([prompt, ...])     // many llm_query calls in parallel -> string[] (a failed one is "[llm_query failed: ...]")
+await rlm_query(prompt, {paths, text}?)
+                                   // ${canRecurse ? 'a child RLM (its own sandbox, same API) over a subset: paths = files/folders, or text; returns its answer' : 'at this depth this is a plain llm_query: include the text it needs in the prompt'}
+`;
+}
+
+const FAN_OUT_STEP = `4. Fan out when the answer depends on many places ("list every…", "how is X used across…", "which modules…"):
+   collect candidate files or snippets in code, chunk them (a few thousand lines or ~40k characters per prompt), and
+   call llm_batch with focused prompts that contain the numbered text and ask for specific facts with path:line.
+   Then aggregate the answers in code (dedupe, count, sort). Sub-models know only what you put in their prompt.
+   Use rlm_query for a sub-question that needs its own exploration of a subset of files.
+   Scale the effort to the question: a question about one function is usually grep + read + verify in 2-4 turns;
+   fan out only when the evidence really is spread over many files.`;
+
+const NO_SUB_CALLS_STEP = `4. When the answer depends on many places, gather it in code: loop over files, grep and read slices, and keep
+   compact findings (path, line, fact) in variables; count, dedupe and sort in code rather than by reading everything.`;
+
+const FAN_OUT_EXAMPLE = `Later, fanning out:
 \`\`\`js
 const files = [...new Set(hits.map(h => h.path))];
 const texts = await Promise.all(files.map(p => context.read(p, { numbered: true })));
@@ -102,8 +118,7 @@ const notes = await llm_batch(files.map((p, i) => \`Question: \${q}\\nFile \${p}
 const relevant = notes.map((n, i) => ({ path: files[i], n })).filter(x => !/^none/i.test(x.n.trim()));
 print(relevant.length, relevant.map(x => x.path + '\\n' + x.n).join('\\n\\n').slice(0, 6000));
 \`\`\`
-${s.depth > 0 ? '\nYou are a child run started by a parent RLM through rlm_query. Your FINAL answer is returned to the parent\'s code as a string: make it complete and self-contained, with path:line citations.\n' : ''}`;
-}
+`;
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -138,7 +153,7 @@ export function firstMessage(question: string, ws: WorkspaceSummary, s: PromptSe
   if (sessionMemo) lines.push('', sessionMemo.trimEnd());
   lines.push(
     '',
-    `You have ${s.limits.maxIterations} turns and ${s.limits.maxSubCalls} sub-calls. ${sessionMemo ? 'Reuse what earlier questions found where it answers this one; explore with code for the rest' : 'Start by exploring with code'}; answer with FINAL only once you have evidence.`,
+    `You have ${s.limits.maxIterations} turns${s.subCalls === false ? '' : ` and ${s.limits.maxSubCalls} sub-calls`}. ${sessionMemo ? 'Reuse what earlier questions found where it answers this one; explore with code for the rest' : 'Start by exploring with code'}; answer with FINAL only once you have evidence.`,
   );
   return lines.join('\n');
 }
@@ -161,7 +176,8 @@ export function executionMessage(blocks: BlockReport[], notes: string[], iterati
   });
   parts.push(...notes);
   const left = s.limits.maxIterations - iteration;
-  parts.push(`(Turn ${iteration} of ${s.limits.maxIterations} done; ${left} left. Sub-calls used: ${subCallsUsed} of ${s.limits.maxSubCalls}.)`);
+  const subs = s.subCalls === false ? '' : ` Sub-calls used: ${subCallsUsed} of ${s.limits.maxSubCalls}.`;
+  parts.push(`(Turn ${iteration} of ${s.limits.maxIterations} done; ${left} left.${subs})`);
   if (left === 1) parts.push('This is your last turn: answer now with FINAL(...) in a ```js block, citing path:line.');
   return parts.join('\n\n');
 }

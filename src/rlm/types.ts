@@ -2,6 +2,7 @@
 import type { TrajectoryEvent, StopReason, Citation } from './events';
 import type { ModelClient, TokenUsage } from './models/types';
 import type { PriceTable } from './prices';
+import type { Scheduler } from './scheduler';
 import type { WorkspaceSpec } from '../workspace/types';
 import type { BoundSandbox } from './sandbox/boundSandbox';
 
@@ -80,6 +81,13 @@ export interface RunOptions {
   prices?: PriceTable;
   /** A follow-up in a session (src/rlm/session.ts builds this; call Session.ask rather than setting it). */
   session?: SessionLink;
+  /**
+   * False: no sub-model calls at all (llm_query, llm_batch, rlm_query fail with a clear error and the prompt does not
+   * teach them) — the paper's "RLM without sub-calls" ablation, used by `rlm eval --methods rlm-no-sub`. Default true.
+   */
+  subCalls?: boolean;
+  /** One sub-call scheduler shared by several runs (rlm eval's parallel items); default: one per run tree. */
+  scheduler?: Scheduler;
 }
 
 /** How a session's follow-up run differs from a fresh one. */
