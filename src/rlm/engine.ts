@@ -551,7 +551,7 @@ async function childRun(
   } catch (e) {
     error = errorMessage(e);
   }
-  const answer = outcome?.answer;
+  const answer = outcome?.answer ? capAnswer(outcome.answer) : outcome?.answer;
   if (outcome) {
     // The child's spending is part of the parent's; its run_end and this sub-call's row show it.
     addUsage(c.tally, outcome.tally.usage, outcome.tally.cost.value);
