@@ -5,6 +5,7 @@
 // index; pathSafety and pathSuggestions check and explain paths; ripgrep (+ jsonLines) and jsSearch search,
 // both into searchResults' HitCollector, filtered by the index (globFilter for the glob option); tree
 // renders folders. Code intelligence (outline, definitions...) lives in ./code and wraps a Workspace.
+import { setMaxListeners } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -143,7 +144,7 @@ export class Workspace {
   /** Host calls need their own time limit: the sandbox's interrupt cannot cut a search short. */
   grepTimeoutMs = DEFAULT_GREP_TIMEOUT_MS;
   /** Aborted by cancelSearches(): every search in flight stops (and its rg is killed). */
-  private searches = new AbortController();
+  private searches = searchController();
 
   constructor(
     readonly spec: WorkspaceSpec,
@@ -479,7 +480,7 @@ export class Workspace {
   /** Stops every search in flight (their ripgrep processes are killed): the block or run that asked has ended. */
   cancelSearches(): void {
     this.searches.abort();
-    this.searches = new AbortController();
+    this.searches = searchController();
   }
 
   /** A `paths` entry must name an indexed file or a folder holding some. */
@@ -574,6 +575,13 @@ export class Workspace {
   flushCaches(): void {
     this.codeIntel?.flush();
   }
+}
+
+/** One controller for the searches in flight: many may wait on it at once (16 greps in a Promise.all, and more). */
+function searchController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 /** Lines start..end (1-based, inclusive, clamped) of a text. */

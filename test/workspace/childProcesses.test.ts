@@ -47,6 +47,9 @@ test('a sandbox disposed while its searches run (a cancelled run, a closing exte
       }
     }
     assert.ok(frozen.size >= 1, 'a search was caught running');
+    // The worker records a pid right after spawn() returns; give it that moment (a dispose within microseconds of
+    // a spawn is the one window this cannot close: the thread is stopped before it knows its child).
+    for (let i = 0; i < 100 && ![...frozen].every((pid) => liveChildren().includes(pid) || !isRunning(pid)); i++) await new Promise((r) => setTimeout(r, 5));
     await sandbox.dispose();
     await running.catch(() => undefined);
     for (const pid of frozen) {

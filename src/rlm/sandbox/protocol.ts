@@ -20,7 +20,14 @@ export interface WorkerInit {
 }
 
 export const CONTROL_CANCEL = 0;
-export const CONTROL_SLOTS = 1;
+/**
+ * Slots CONTROL_CHILDREN.. hold the pids of the child processes (ripgrep) the worker has running, 0 when free. Shared
+ * memory, not messages: a message still in flight when the host terminates the worker would be lost, and with it
+ * the only record of a process that must be killed.
+ */
+export const CONTROL_CHILDREN = 1;
+export const CONTROL_CHILD_SLOTS = 32;
+export const CONTROL_SLOTS = CONTROL_CHILDREN + CONTROL_CHILD_SLOTS;
 
 /** What a block produced, as the worker sees it (the host adds restarted/durationMs). */
 export interface BlockOutcome {
@@ -57,9 +64,7 @@ export type WorkerToHost =
   | { type: 'blockDone'; blockId: number; outcome: BlockOutcome }
   | { type: 'summary'; requestId: number; ok: true; summary: WorkspaceSummary }
   | { type: 'summary'; requestId: number; ok: false; error: string }
-  | { type: 'closed' }
-  /** A child process (ripgrep) this worker started or reaped: the host kills the live ones when the worker ends. */
-  | { type: 'childProcess'; pid: number; alive: boolean };
+  | { type: 'closed' };
 
 /** Result of a bridge call as the prelude receives it (JSON inside the sandbox). */
 export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: string };

@@ -8,8 +8,8 @@ import type { WorkspaceSpec, WorkspaceSummary } from '../../workspace/types';
 import type { ExecResult, HostFunction, Sandbox, SandboxLimits, SandboxOptions } from './types';
 import { BlockClock } from './blockClock';
 import { compiledEngine } from './engineWasm';
-import { adoptChild, killChildren } from '../../workspace/childProcesses';
-import { CONTROL_CANCEL, CONTROL_SLOTS, type BlockOutcome, type HostToWorker, type WorkerInit, type WorkerToHost } from './protocol';
+import { killChildren, watchChildren } from '../../workspace/childProcesses';
+import { CONTROL_CANCEL, CONTROL_CHILDREN, CONTROL_CHILD_SLOTS, CONTROL_SLOTS, type BlockOutcome, type HostToWorker, type WorkerInit, type WorkerToHost } from './protocol';
 
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   blockTimeoutMs: 30_000,
@@ -69,8 +69,8 @@ class WorkerHandle {
   private readonly hostCalls = new Map<number, { controller: AbortController; untimed: boolean }>();
   private readonly summaries = new Map<number, { resolve: (s: WorkspaceSummary) => void; reject: (e: Error) => void }>();
   private nextRequestId = 1;
-  /** Child processes (ripgrep) the worker has running: killed here when the worker ends, however it ends. */
-  private readonly children = new Set<number>();
+  /** Stops counting this worker's children in the process-wide registry. */
+  private unwatchChildren: () => void = () => undefined;
 
   constructor(
     private readonly options: SandboxOptions,
@@ -98,6 +98,7 @@ class WorkerHandle {
     });
     // Idle sandboxes must not keep the process alive; whoever awaits the worker holds it (hold/release).
     this.worker.unref();
+    this.unwatchChildren = watchChildren(() => this.childPids());
     this.hold();
     this.ready = new Promise<WorkspaceSpec | undefined>((resolve, reject) => {
       this.worker.on('message', (msg: WorkerToHost) => {
@@ -112,8 +113,8 @@ class WorkerHandle {
       });
       this.worker.on('exit', (code) => {
         this.alive = false;
-        killChildren(this.children);
-        this.children.clear();
+        this.killChildren();
+        this.unwatchChildren();
         this.exitReason ??= `worker exited with code ${code}`;
         reject(new Error(`the sandbox worker ended before it was ready: ${this.exitReason}`));
         this.failEverything();
@@ -126,6 +127,21 @@ class WorkerHandle {
   }
 
   private holds = 0;
+
+  /** The worker's running child processes, from the pid table it keeps in shared memory. */
+  private childPids(): number[] {
+    const pids: number[] = [];
+    for (let i = CONTROL_CHILDREN; i < CONTROL_CHILDREN + CONTROL_CHILD_SLOTS; i++) {
+      const pid = Atomics.load(this.control, i);
+      if (pid) pids.push(pid);
+    }
+    return pids;
+  }
+
+  private killChildren(): void {
+    killChildren(this.childPids());
+    for (let i = CONTROL_CHILDREN; i < CONTROL_CHILDREN + CONTROL_CHILD_SLOTS; i++) Atomics.store(this.control, i, 0);
+  }
 
   /** Keeps the process alive while something awaits this worker. */
   hold(): void {
@@ -178,10 +194,11 @@ class WorkerHandle {
   async terminate(reason: string): Promise<void> {
     this.exitReason ??= reason;
     this.abortHostCalls(reason);
-    // Before the thread goes: it cannot kill its own searches once terminated.
-    killChildren(this.children);
-    this.children.clear();
+    // The thread cannot kill its own searches once terminated: they go now, and again once it has stopped (in
+    // case it started one meanwhile).
+    this.killChildren();
     if (this.alive) await this.worker.terminate().catch(() => undefined);
+    this.killChildren();
   }
 
   private abortHostCalls(reason: string): void {
@@ -233,11 +250,6 @@ class WorkerHandle {
       }
       case 'closed':
         this.onClosed?.();
-        return;
-      case 'childProcess':
-        if (msg.alive) this.children.add(msg.pid);
-        else this.children.delete(msg.pid);
-        adoptChild(msg.pid, msg.alive);
         return;
     }
   }

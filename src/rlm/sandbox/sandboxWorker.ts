@@ -23,6 +23,8 @@ import { PRELUDE_FILENAME, PRELUDE_SOURCE, type PreludeConfig } from './prelude'
 import { rewriteTopLevelDeclarations } from './topLevelDeclarations';
 import {
   CONTROL_CANCEL,
+  CONTROL_CHILDREN,
+  CONTROL_CHILD_SLOTS,
   type BlockOutcome,
   type BridgeReply,
   type HostToWorker,
@@ -543,9 +545,16 @@ function onMessage(msg: HostToWorker): void {
 
 const pendingBlocks = new Map<number, Block>();
 
+/** Keeps the shared pid table (protocol.ts CONTROL_CHILDREN) in step with this thread's child processes. */
+function recordChildPid(pid: number, alive: boolean): void {
+  for (let i = CONTROL_CHILDREN; i < CONTROL_CHILDREN + CONTROL_CHILD_SLOTS; i++) {
+    if (alive ? Atomics.compareExchange(control, i, 0, pid) === 0 : Atomics.compareExchange(control, i, pid, 0) === pid) return;
+  }
+}
+
 async function main(): Promise<void> {
   // The host kills this thread's child processes if the thread is terminated before it could.
-  forwardChildPids((pid, alive) => post({ type: 'childProcess', pid, alive }));
+  forwardChildPids(recordChildPid);
   try {
     workspace = (await openWorkspace(init.workspace)) as unknown as WorkspaceApi;
     engine = await createEngine();
