@@ -55,6 +55,8 @@ await context.symbols(query, {kind, maxResults}?)
                                    // initials), best first -> [{path, line, endLine, kind, name, container?}]
 await context.enclosing(path, line)// the innermost function/method/class around a line -> {kind, name, line,
                                    // endLine, container?} or null — expands a grep hit to a whole unit
+                                   // definitions/symbols/references use a symbol index built in the background; while
+                                   // it builds, a result may have .partial === true and a .note saying how far it is
 ${subs ? SUB_CALL_API(s.canRecurse) : ''}print(...values)                   // output for your next turn (console.log works too)
 FINAL(answer)                      // ends the run; answer is a markdown string
 \`\`\`

@@ -40,7 +40,7 @@ import { findRipgrep, runRipgrep, RipgrepUnavailableError } from './ripgrep';
 import { globList, makeGlobFilter } from './globFilter';
 import type { CodeIntelligence } from './code/codeIntelligence';
 import { createCodeIntelligence } from './code/workspaceCodeHost';
-import type { Definition, OutlineSymbol, ReferenceOptions, ReferenceResult, SymbolSearchOptions } from './code/types';
+import type { DefinitionList, OutlineSymbol, ReferenceOptions, ReferenceResult, SymbolSearchOptions } from './code/types';
 
 /** A read without a range returns at most this much; larger files need {start, end}. */
 export const MAX_WHOLE_READ_BYTES = 1024 * 1024;
@@ -559,17 +559,21 @@ export class Workspace {
   async outline(p: string): Promise<OutlineSymbol[]> {
     return this.code.outline(this.normalizeInput(p));
   }
-  async definitions(name: string): Promise<Definition[]> {
+  async definitions(name: string): Promise<DefinitionList> {
     return this.code.definitions(name);
   }
   async references(name: string, opts?: ReferenceOptions): Promise<ReferenceResult> {
     return this.code.references(name, opts);
   }
-  async symbols(query: string, opts?: SymbolSearchOptions): Promise<Definition[]> {
+  async symbols(query: string, opts?: SymbolSearchOptions): Promise<DefinitionList> {
     return this.code.symbols(query, opts);
   }
   async enclosing(p: string, line: number): Promise<OutlineSymbol | null> {
     return this.code.enclosing(this.normalizeInput(p), line);
+  }
+  /** Starts building the symbol index in the background (the sandbox does so when it opens the workspace). */
+  startIndexing(): void {
+    this.code.startIndexing();
   }
   /** Writes pending cache entries (symbol index) to disk; call before the process ends. */
   flushCaches(): void {

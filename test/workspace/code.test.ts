@@ -614,3 +614,79 @@ test('bundle mode: an esbuild bundle finds tree-sitter.wasm and grammars/ next t
     removeTree(dir);
   }
 });
+
+// ---------- the symbol index: background build, partial answers, incremental refresh ----------
+
+/** A tree of `n` small TypeScript files, each defining `widgetN` and using `sharedHelper` (once in a comment). */
+function widgetTree(n: number): string {
+  const files: Record<string, string> = { 'src/shared.ts': 'export function sharedHelper(x: number) { return x; }\n' };
+  for (let i = 0; i < n; i++) {
+    files[`src/w${i}.ts`] = `import { sharedHelper } from './shared';\n// sharedHelper is documented here\nexport function widget${i}() {\n  return sharedHelper(${i}) + "sharedHelper".length;\n}\n`;
+  }
+  return makeTree(files);
+}
+
+test('symbol index: a query that cannot wait answers from the files indexed so far, marked partial with progress', async () => {
+  const root = widgetTree(40);
+  try {
+    const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
+    const intel = createCodeIntelligence(ws, { queryWaitMs: 0, parseBudgetMs: 0, grepFirstAboveFiles: 0 });
+    const early = await intel.symbols('widget', { maxResults: 500 });
+    assert.equal(early.partial, true, 'answered before the build finished');
+    assert.match(early.note!, /partial — the symbol index is \d+% built \(\d+ of 41 code files\)/);
+    assert.equal(early.index?.files, 41);
+    const defs = await intel.definitions('widget7');
+    assert.equal(defs.partial, true, 'grep narrowed to one file, but the parse budget was spent');
+    // Once built, the same queries are complete and unmarked.
+    const built = await intel.updateIndex();
+    assert.equal(built.complete, true);
+    const full = await intel.symbols('widget', { maxResults: 500 });
+    assert.equal(full.partial, undefined);
+    assert.equal(full.length, 40);
+    assert.deepEqual((await intel.definitions('widget7')).map((d) => `${d.path}:${d.line}`), ['src/w7.ts:3']);
+  } finally {
+    removeTree(root);
+  }
+});
+
+test('symbol index: references come from the indexed comment/string spans (nothing parsed) and match a cold parse', async () => {
+  const root = widgetTree(12);
+  try {
+    const cold = createCodeIntelligence(await openWorkspace({ roots: [{ name: 'w', path: root }] }));
+    const coldRefs = await cold.references('sharedHelper', { maxResults: 1000 });
+    const warm = createCodeIntelligence(await openWorkspace({ roots: [{ name: 'w', path: root }] }));
+    await warm.updateIndex();
+    const before = parseStats.files;
+    const warmRefs = await warm.references('sharedHelper', { maxResults: 1000 });
+    assert.equal(parseStats.files - before, 0, 'a warm query parses nothing');
+    assert.deepEqual(warmRefs, coldRefs);
+    // The import, the call and the definition count; the comment and the string do not.
+    assert.equal(warmRefs.total, 12 * 2 + 1);
+    assert.ok(warmRefs.hits.every((h) => !h.text.startsWith('//')));
+    assert.equal(warmRefs.exact, true);
+  } finally {
+    removeTree(root);
+  }
+});
+
+test('symbol index: incremental refresh re-parses only changed files; a touched but unchanged file is not parsed', async () => {
+  const root = widgetTree(10);
+  try {
+    const intel = createCodeIntelligence(await openWorkspace({ roots: [{ name: 'w', path: root }] }), { revalidateMs: 0 });
+    const first = await intel.updateIndex();
+    assert.equal(first.parsed, 11);
+    // Same content, new mtime: the content hash says it is the same file.
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(path.join(root, 'src/w3.ts'), later, later);
+    // New content: parsed again, and its new symbol is found.
+    fs.writeFileSync(path.join(root, 'src/w4.ts'), 'export function widget4() {}\nexport function gadget() {}\n');
+    const before = parseStats.files;
+    const second = await intel.updateIndex(true);
+    assert.equal(parseStats.files - before, 1, 'only the changed file');
+    assert.equal(second.parsed, 2, 'both were looked at again (one re-hashed, one re-parsed)');
+    assert.deepEqual((await intel.definitions('gadget')).map((d) => d.path), ['src/w4.ts']);
+    assert.equal((await intel.references('sharedHelper')).total, 9 * 2 + 1, 'w4 no longer uses it');
+  } finally {
+    removeTree(root);
+  }
+});

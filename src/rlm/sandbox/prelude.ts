@@ -34,6 +34,7 @@ export const PRELUDE_SOURCE = String.raw`
   var PromiseCtor = Promise, ErrorCtor = Error, TypeErrorCtor = TypeError, isArray = Array.isArray;
   var objectKeys = Object.keys, hasOwn = Object.hasOwn;
   var grepResults = new WeakSet();
+  var partialResults = new WeakSet();
   var FORGOT_AWAIT = '[Promise — did you forget await?]';
 
   function unwrap(json) {
@@ -96,6 +97,7 @@ export const PRELUDE_SOURCE = String.raw`
     }
     if (hits.length === 0) lines[lines.length] = ('(no matches)');
     if (hits.truncated) lines[lines.length] = ('(showing ' + hits.length + ' of ' + hits.total + ' matches; narrow with glob/paths)');
+    if (hits.note) lines[lines.length] = ('(' + hits.note + ')');
     return lines.join('\n');
   }
   function formatValue(v) {
@@ -107,7 +109,12 @@ export const PRELUDE_SOURCE = String.raw`
     if (typeof v === 'symbol') return v.toString();
     if (typeof v !== 'object' || v === null) return String(v);
     if (grepResults.has(v)) return capValue(formatGrep(v));
+    if (partialResults.has(v)) return capValue(formatJson(v) + '\n(' + v.note + ')');
     if (v instanceof ErrorCtor) return capValue(v.name + ': ' + v.message);
+    return capValue(formatJson(v));
+  }
+  /** Indented JSON, with promises, functions, cycles, Maps and Sets shown for what they are. */
+  function formatJson(v) {
     var seen = [];
     var text;
     try {
@@ -131,7 +138,7 @@ export const PRELUDE_SOURCE = String.raw`
     } catch (e) {
       text = String(v);
     }
-    return capValue(text === undefined ? String(v) : text);
+    return text === undefined ? String(v) : text;
   }
   function print() {
     var parts = [];
@@ -205,11 +212,22 @@ export const PRELUDE_SOURCE = String.raw`
       return callAsync('context.grep', [pattern, o]).then(hitList);
     },
   };
-  // Forwarded by name; a {hits, total, truncated} result (references) becomes a hit list like grep's.
+  /** A list the symbol index could not complete yet: an array with partial/note/index, printed with its note. */
+  function partialList(r) {
+    var items = r.items;
+    for (var key in r) {
+      if (key !== 'items') Object.defineProperty(items, key, { value: r[key], enumerable: false, writable: true });
+    }
+    partialResults.add(items);
+    return items;
+  }
+  // Forwarded by name; a {hits, total, truncated} result (references) becomes a hit list like grep's, and a
+  // partial {items, partial, note} list an array that says it is partial.
   config.workspaceMethods.forEach(function (name) {
     if (context[name]) return;
     context[name] = function () {
       return callAsync('context.' + name, Array.prototype.slice.call(arguments)).then(function (r) {
+        if (r && typeof r === 'object' && isArray(r.items) && r.partial === true) return partialList(r);
         return r && typeof r === 'object' && isArray(r.hits) && typeof r.total === 'number' ? hitList(r) : r;
       });
     };

@@ -54,6 +54,8 @@ interface WorkspaceApi {
   flushCaches?(): void;
   /** Stops the searches in flight (kills their ripgrep processes). */
   cancelSearches?(): void;
+  /** Starts the symbol index build in the background. */
+  startIndexing?(): void;
 }
 
 /**
@@ -284,7 +286,14 @@ async function callWorkspace(block: Block, method: string, args: unknown[]): Pro
     return true;
   });
   if (events.length) post({ type: 'evidence', events });
-  return result;
+  return onTheWire(result);
+}
+
+/** A list marked partial (DefinitionList) loses its marks in JSON: it crosses as {items, partial, note, index}. */
+function onTheWire(result: unknown): unknown {
+  if (!Array.isArray(result) || (result as { partial?: unknown }).partial !== true) return result;
+  const r = result as unknown[] & { note?: string; index?: unknown };
+  return { items: [...r], partial: true, note: r.note, index: r.index };
 }
 
 /** Settles a pending call: the sandbox's promise resolves with the reply JSON (the prelude unwraps it). */
@@ -569,6 +578,8 @@ async function main(): Promise<void> {
   // The index for a restart, so a replacement worker skips the scan.
   const restartSpec = !init.workspace.files && typeof workspace.childSpec === 'function' ? workspace.childSpec() : undefined;
   post({ type: 'ready', restartSpec });
+  // From the first turn on: symbols/definitions/references answer from memory once it is built.
+  workspace.startIndexing?.();
 }
 
 void main();

@@ -1,19 +1,25 @@
 // Code intelligence over a workspace: outline, definitions, symbols, references, enclosing.
 // Runs where the Workspace runs (the sandbox's worker thread). Parsing is synchronous wasm work, so big
 // jobs go file by file and yield to the event loop between chunks.
+//
+// The symbol index (SymbolStore) is built in the background from the moment the workspace opens, kept on
+// disk, and refreshed for changed files. Queries answer from it once built; before that they narrow first
+// (ripgrep for the name, then parse only those files), and when they cannot finish they answer with what the
+// index holds so far, marked partial with how far the build is — never past the block's time limit.
 import { WorkspaceError, type FileEntry, type GrepOptions, type GrepResult } from '../types';
 import { codeExtensions, codeLanguageFor, type CodeLanguage } from './languages';
-import { outlineSource, parse, UnsupportedLanguageError } from './outline';
-import { OutlineCache, type FileStamp } from './outlineCache';
-import { isCodeReference } from './referenceFilter';
-import { compareScored, matchesDefinition, splitQualifiedName, symbolScorer } from './symbolMatch';
-import type { Definition, OutlineSymbol, ReferenceHit, ReferenceOptions, ReferenceResult, SymbolSearchOptions } from './types';
+import { outlineTree, parse, UnsupportedLanguageError } from './outline';
+import { contentHash, SYMBOL_FIELDS, SymbolStore, type FileRecord, type FileStamp } from './symbolStore';
+import { CodeSpans, computeSpans } from './codeSpans';
+import { isCodeReference, wordColumns } from './referenceFilter';
+import { compareScored, matchScore, splitQualifiedName, symbolScorer } from './symbolMatch';
+import type { Definition, DefinitionList, OutlineSymbol, ReferenceHit, ReferenceOptions, ReferenceResult, SymbolSearchOptions } from './types';
 
 /** What code intelligence needs from a workspace. Paths are workspace-relative with '/'. */
 export interface CodeHost {
   /** The files of the workspace (index order). */
   files(): FileEntry[];
-  /** Current size and mtime; `persist: false` for in-memory files. Throws WorkspaceError for bad paths. */
+  /** Current size and mtime (whole milliseconds); `persist: false` for in-memory files. Throws WorkspaceError for bad paths. */
   stat(path: string): Promise<FileStamp & { persist: boolean }>;
   readText(path: string): Promise<string>;
   grep(pattern: string, options: GrepOptions): Promise<GrepResult>;
@@ -24,31 +30,46 @@ export interface CodeIntelligenceOptions {
   cacheDir?: string;
   /** Identifies the workspace in the disk cache (e.g. its root folders). */
   cacheKey: string;
-  /** How often (ms) the symbol index re-checks files for changes (default 2000). */
+  /**
+   * How often (ms) the built index re-checks every file for changes (default 2000; 60000 above
+   * grepFirstAboveFiles code files, where the check runs in the background and queries do not wait for it).
+   */
   revalidateMs?: number;
   /**
-   * Above this many code files, definitions() before the first full index build looks only in the files where
-   * grep finds the name as a word (default 3000): a first question on a huge repo does not wait for every parse.
+   * Above this many code files, definitions() before the index is built looks only in the files where grep
+   * finds the name as a word, at once, instead of first waiting for the build (default 3000).
    */
   grepFirstAboveFiles?: number;
+  /**
+   * How long a query waits for the index build before answering from what it has (default 15 s on a small
+   * workspace, where the build is short; 5 s above grepFirstAboveFiles code files). The block limit is 30 s.
+   */
+  queryWaitMs?: number;
+  /** How long one query may parse files itself (grep-narrowed definitions, unindexed references; default 8000 ms). */
+  parseBudgetMs?: number;
 }
 
 export interface IndexProgress {
   /** Files of a supported language in the index. */
   files: number;
+  /** Files checked so far by the running (or last) pass. */
+  done: number;
   /** Files parsed by the last index update (the rest came from the cache). */
   parsed: number;
   /** Files that could not be read or parsed. */
   failed: number;
   durationMs: number;
+  /** Whether a full pass has finished. */
+  complete: boolean;
 }
 
-/** references() parses at most this many files / bytes; lines beyond are counted as unchecked. */
+/** references() parses at most this many files / bytes itself; lines beyond are counted as unchecked. */
 const REFERENCE_FILE_BUDGET = 300;
 const REFERENCE_BYTE_BUDGET = 24 * 1024 * 1024;
 const YIELD_EVERY_MS = 20;
 const STAT_CONCURRENCY = 32;
 const SAVE_EVERY_MS = 30_000;
+const LARGE_REVALIDATE_MS = 60_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -56,26 +77,49 @@ function clampInt(v: unknown, fallback: number, max: number): number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.min(Math.floor(v), max) : fallback;
 }
 
+/** Calls `f` when more than YIELD_EVERY_MS passed since the last yield (parsing is synchronous). */
+class Yielder {
+  private last = Date.now();
+  async maybe(): Promise<void> {
+    if (Date.now() - this.last < YIELD_EVERY_MS) return;
+    await yieldToEventLoop();
+    this.last = Date.now();
+  }
+}
+
 export class CodeIntelligence {
-  private readonly cache: OutlineCache;
+  private readonly store: SymbolStore;
   private indexing: Promise<IndexProgress> | undefined;
   private lastValidated = 0;
-  private lastProgress: IndexProgress | undefined;
+  private built = false;
+  private progress: IndexProgress = { files: 0, done: 0, parsed: 0, failed: 0, durationMs: 0, complete: false };
   private languageIds: Map<string, string> | undefined;
+  private codeFiles: FileEntry[] | undefined;
+  private order: Map<string, number> | undefined;
 
   constructor(
     private readonly host: CodeHost,
     private readonly options: CodeIntelligenceOptions,
   ) {
-    this.cache = new OutlineCache(options.cacheDir, options.cacheKey);
+    this.store = new SymbolStore(options.cacheDir, options.cacheKey);
   }
 
-  /** The outline of one file, from the cache when the file is unchanged. */
+  /** Starts building the index in the background (errors are kept for the next query). */
+  startIndexing(): void {
+    this.updateIndex().catch(() => undefined);
+  }
+
+  /** How far the index is (for results marked partial, and for benchmarks). */
+  indexProgress(): IndexProgress {
+    return { ...this.progress };
+  }
+
+  /** The outline of one file, from the index when the file is unchanged. */
   async outline(path: string): Promise<OutlineSymbol[]> {
     const stamp = await this.host.stat(path); // first: a missing file is "not found", whatever its name
     const language = this.languageOf(path);
     if (!language) throw new UnsupportedLanguageError(path);
-    return (await this.outlineWithStamp(path, language, stamp)).map((s) => ({ ...s }));
+    return this.store.outline(await this.recordFor(path, language, stamp));
   }
 
   /** The innermost definition (function, method, class...) whose lines include `line`, or null. */
@@ -90,74 +134,49 @@ export class CodeIntelligence {
     return best;
   }
 
-  /** Every definition named `name`, or `Container.name` for a member. */
-  async definitions(name: string): Promise<Definition[]> {
+  /** Every definition named `name`, or `Container.name` for a member; partial (and marked) while the index builds. */
+  async definitions(name: string): Promise<DefinitionList> {
     if (typeof name !== 'string' || !name.trim()) throw new WorkspaceError('definitions(name) needs a symbol name.');
     const query = splitQualifiedName(name);
     // Dotted names can also be whole names (C# `namespace Bank.Accounts`, PHP `App\\Http`).
     const whole = name.trim();
-    if (!this.lastProgress) {
-      const codeFiles = this.host.files().filter((f) => this.languageOf(f.path)).length;
-      if (codeFiles > (this.options.grepFirstAboveFiles ?? 3000)) {
-        const found = await this.definitionsInGrepHits(query, whole);
-        if (found) return found;
-      }
-    }
-    const out: Definition[] = [];
-    for (const [path, symbols] of await this.currentOutlines()) {
-      for (const s of symbols) if (s.name === whole || matchesDefinition(s, query)) out.push(toDefinition(path, s));
-    }
-    return out;
-  }
-
-  /**
-   * A definition's name stands as a word in its file, so only files where grep finds it need an outline.
-   * Null when grep stopped at its cap (some files unseen): the caller uses the full index instead.
-   */
-  private async definitionsInGrepHits(query: { container?: string; member: string }, whole: string): Promise<Definition[] | null> {
-    const token = query.member.replace(/^[~#]/, '');
-    if (!token) return null;
-    const grep = await this.host.grep(token, { fixed: true, word: true, maxResults: 2000, glob: codeExtensions().map((e) => `*.${e}`) });
-    if (grep.truncated || grep.total > grep.hits.length) return null;
-    const out: Definition[] = [];
-    const paths = [...new Set(grep.hits.map((h) => h.path))];
-    let lastYield = Date.now();
-    for (const path of paths) {
-      const language = this.languageOf(path);
-      if (!language) continue;
-      let symbols: OutlineSymbol[];
-      try {
-        symbols = await this.outlineWithStamp(path, language, await this.host.stat(path));
-      } catch {
-        continue;
-      }
-      for (const s of symbols) if (s.name === whole || matchesDefinition(s, query)) out.push(toDefinition(path, s));
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = Date.now();
-      }
-    }
-    // Index order, like the full-index path.
-    const order = new Map(this.host.files().map((f, i) => [f.path, i]));
-    return out.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0) || a.line - b.line);
+    const big = this.codeFileList().length > (this.options.grepFirstAboveFiles ?? 3000);
+    const ready = big && !this.built ? false : await this.indexReady();
+    const matcher = this.definitionMatcher(query, whole);
+    if (ready) return this.collect(this.codeFileList().map((f) => f.path), matcher);
+    // Narrow first: a definition's name stands as a word in its file, so only those files need an outline.
+    const narrowed = await this.definitionsInGrepHits(query.member, matcher);
+    if (narrowed.complete) return narrowed.items;
+    const indexed = this.collect(this.codeFileList().map((f) => f.path), matcher);
+    return this.partial(indexed, `definitions(${JSON.stringify(name)})`);
   }
 
   /** Definitions whose names match `query` exactly, by prefix, as a substring or by camel-case initials, best first. */
-  async symbols(query: string, opts: SymbolSearchOptions = {}): Promise<Definition[]> {
+  async symbols(query: string, opts: SymbolSearchOptions = {}): Promise<DefinitionList> {
     if (typeof query !== 'string' || !query.trim()) throw new WorkspaceError('symbols(query) needs a non-empty query.');
     const max = clampInt(opts.maxResults, 50, 500);
     const kinds = opts.kind === undefined ? null : new Set(Array.isArray(opts.kind) ? opts.kind : [opts.kind]);
+    const ready = await this.indexReady();
     const score = symbolScorer(query.trim());
-    // Only matches become objects: a big repo has a million symbols.
+    const { member } = splitQualifiedName(query.trim());
+    // Each distinct name is scored once; only symbols whose name scores become objects.
+    const nameScores = new Float64Array(this.store.nameCount());
+    for (let id = 0; id < nameScores.length; id++) nameScores[id] = matchScore(this.store.name(id), member);
     const scored: { d: Definition; score: number }[] = [];
-    for (const [path, symbols] of await this.currentOutlines()) {
-      for (const s of symbols) {
+    for (const f of this.codeFileList()) {
+      const r = this.store.peek(f.path);
+      if (!r) continue;
+      const syms = r.symbols;
+      for (let o = 0; o < syms.length; o += SYMBOL_FIELDS) {
+        if (!nameScores[syms[o + 1]!]) continue;
+        const s = this.store.symbolAt(syms, o);
         if (kinds && !kinds.has(s.kind)) continue;
         const value = score(s);
-        if (value) scored.push({ d: toDefinition(path, s), score: value });
+        if (value) scored.push({ d: toDefinition(f.path, s), score: value });
       }
     }
-    return scored.sort(compareScored).slice(0, max).map((x) => x.d);
+    const items = scored.sort(compareScored).slice(0, max).map((x) => x.d);
+    return ready ? items : this.partial(items, `symbols(${JSON.stringify(query)})`);
   }
 
   /** Lines where `name` occurs as an identifier in code (comments and strings skipped). */
@@ -167,6 +186,7 @@ export class CodeIntelligence {
     if (!/^[\p{L}_$~][\p{L}\p{N}_$]*$/u.test(member)) {
       throw new WorkspaceError(`references(): ${JSON.stringify(name)} is not an identifier; use grep() for other text.`);
     }
+    this.startIndexing(); // what this query parses also feeds the index
     const token = member.replace(/^~/, '');
     const max = clampInt(opts.maxResults, 100, 1000);
     const grep = await this.host.grep(token, {
@@ -184,53 +204,70 @@ export class CodeIntelligence {
       if (!list) byFile.set(h.path, (list = []));
       list.push({ line: h.line, text: h.text });
     }
+    const paths = [...byFile.keys()];
+    const stamps = await this.statAll(paths);
     const hits: ReferenceHit[] = [];
     let verified = 0;
     let unchecked = grep.total - grep.hits.length;
-    let filesChecked = 0;
-    let bytesParsed = 0;
-    let lastYield = Date.now();
-    for (const [path, lines] of byFile) {
-      if (filesChecked >= REFERENCE_FILE_BUDGET || bytesParsed >= REFERENCE_BYTE_BUDGET) {
-        unchecked += lines.length;
-        continue;
+    let parsedFiles = 0;
+    let parsedBytes = 0;
+    const deadline = Date.now() + (this.options.parseBudgetMs ?? 8000);
+    const yielder = new Yielder();
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i]!;
+      const lines = byFile.get(path)!;
+      const stamp = stamps[i];
+      if (!stamp) continue; // vanished since the search
+      let record = this.store.get(path, stamp);
+      let tree: Awaited<ReturnType<typeof parse>> | undefined;
+      let text: string | undefined;
+      if (!record?.spans) {
+        if (parsedFiles >= REFERENCE_FILE_BUDGET || parsedBytes >= REFERENCE_BYTE_BUDGET || Date.now() >= deadline) {
+          unchecked += lines.length;
+          continue;
+        }
+        parsedFiles++;
+        try {
+          ({ record, tree, text } = await this.parseFile(path, this.languageOf(path)!, stamp, true));
+        } catch {
+          unchecked += lines.length;
+          continue;
+        }
+        parsedBytes += text.length;
       }
-      filesChecked++;
-      let text: string;
       try {
-        text = await this.host.readText(path);
-      } catch {
-        continue; // vanished since the search
-      }
-      bytesParsed += text.length;
-      const tree = await parse(this.languageOf(path)!, text);
-      try {
-        const fileLines = text.split('\n');
-        for (const { line } of lines) {
-          const lineText = (fileLines[line - 1] ?? '').replace(/\r$/, '');
-          if (!isCodeReference(tree, lineText, line - 1, token)) continue;
+        const spans = record.spans ? new CodeSpans(record.spans) : undefined;
+        const fileLines = text?.split('\n');
+        for (const { line, text: hitText } of lines) {
+          const lineText = (fileLines ? fileLines[line - 1] ?? '' : hitText).replace(/\r?\n?$/, '');
+          const isCode = spans
+            ? wordColumns(lineText, token).some((col) => spans.isCodeAt(line - 1, col))
+            : tree !== undefined && isCodeReference(tree, lineText, line - 1, token);
+          if (!isCode) continue;
           verified++;
           if (hits.length < max) hits.push({ path, line, text: lineText.length > 300 ? lineText.slice(0, 300) + '…' : lineText });
         }
       } finally {
-        tree.delete();
+        tree?.delete();
       }
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = Date.now();
-      }
+      await yielder.maybe();
     }
     const exact = unchecked === 0;
-    return { hits, total: verified + unchecked, truncated: hits.length < verified + unchecked, exact };
+    const result: ReferenceResult = { hits, total: verified + unchecked, truncated: hits.length < verified + unchecked, exact };
+    if (!exact && unchecked > grep.total - grep.hits.length) {
+      result.partial = true;
+      result.note = `${unchecked} lines not checked yet: ${this.progressText()}; ask again later for an exact count, or narrow with paths.`;
+    }
+    return result;
   }
 
   /**
    * Brings the symbol index up to date: parses files of supported languages that are new or changed since
-   * they were cached. Runs at most once per revalidate interval; concurrent callers share one run.
+   * they were indexed. Runs at most once per revalidate interval; concurrent callers share one run.
    */
   async updateIndex(force = false): Promise<IndexProgress> {
-    const fresh = Date.now() - this.lastValidated < (this.options.revalidateMs ?? 2000);
-    if (!force && fresh && this.lastProgress) return this.lastProgress;
+    const fresh = Date.now() - this.lastValidated < this.revalidateMs();
+    if (!force && fresh && this.built) return this.indexProgress();
     this.indexing ??= this.runIndex().finally(() => {
       this.indexing = undefined;
     });
@@ -239,12 +276,124 @@ export class CodeIntelligence {
 
   /** Writes the disk cache now (call before the process ends). */
   flush(): void {
-    this.cache.flush();
+    this.store.flush();
   }
 
   /** Cache facts for tests and benchmarks. */
   cacheInfo(): { file: string | undefined; entries: number; loadedFromDisk: number } {
-    return { file: this.cache.cacheFile, entries: this.cache.size, loadedFromDisk: this.cache.loadedFromDisk };
+    return { file: this.store.cacheFile, entries: this.store.size, loadedFromDisk: this.store.loadedFromDisk };
+  }
+
+  private revalidateMs(): number {
+    return this.options.revalidateMs ?? (this.isLarge() ? LARGE_REVALIDATE_MS : 2000);
+  }
+
+  private isLarge(): boolean {
+    return this.codeFileList().length > (this.options.grepFirstAboveFiles ?? 3000);
+  }
+
+  /**
+   * Whether the index is built and current enough to answer from, waiting at most queryWaitMs for the build.
+   * A built index on a large workspace answers at once while its periodic re-check runs in the background.
+   */
+  private async indexReady(): Promise<boolean> {
+    const update = this.updateIndex();
+    if (this.built && this.isLarge()) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.options.queryWaitMs ?? (this.isLarge() ? 5000 : 15_000));
+    });
+    try {
+      return (await Promise.race([update.then(() => 'done' as const, () => 'done' as const), timeout])) === 'done' && this.built;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private progressText(): string {
+    const p = this.progress;
+    const pct = p.files ? Math.floor((100 * p.done) / p.files) : 0;
+    return `the symbol index is ${pct}% built (${p.done.toLocaleString('en-US')} of ${p.files.toLocaleString('en-US')} code files)`;
+  }
+
+  /** Results from an index still being built, marked so the model knows they may be incomplete. */
+  private partial(items: Definition[], what: string): DefinitionList {
+    const p = this.progress;
+    return Object.assign(items, {
+      partial: true as const,
+      index: { files: p.files, done: p.done },
+      note: `${what}: partial — ${this.progressText()}; results come from the files indexed so far. Call again later for the rest, or grep for the name meanwhile.`,
+    });
+  }
+
+  private definitionMatcher(query: { container?: string; member: string }, whole: string): (nameId: number, containerId: number) => boolean {
+    const wholeId = this.store.idOf(whole);
+    const memberId = this.store.idOf(query.member);
+    const containerId = query.container === undefined ? undefined : this.store.idOf(query.container);
+    return (n, c) => (wholeId >= 0 && n === wholeId) || (memberId >= 0 && n === memberId && (containerId === undefined || c === containerId));
+  }
+
+  /** Definitions from the index in the given files (index order). Matchers are built after the files are in. */
+  private collect(paths: string[], matcher: (nameId: number, containerId: number) => boolean): Definition[] {
+    const out: Definition[] = [];
+    for (const path of paths) {
+      const r = this.store.peek(path);
+      if (!r) continue;
+      const syms = r.symbols;
+      for (let o = 0; o < syms.length; o += SYMBOL_FIELDS) {
+        if (matcher(syms[o + 1]!, syms[o + 2]!)) out.push(toDefinition(path, this.store.symbolAt(syms, o)));
+      }
+    }
+    return out;
+  }
+
+  /** Parses the files where grep finds the name (within the parse budget); complete when none was left out. */
+  private async definitionsInGrepHits(member: string, _matcher: unknown): Promise<{ items: Definition[]; complete: boolean }> {
+    const token = member.replace(/^[~#]/, '');
+    if (!token) return { items: [], complete: false };
+    const grep = await this.host.grep(token, { fixed: true, word: true, maxResults: 2000, glob: codeExtensions().map((e) => `*.${e}`) });
+    let complete = !(grep.truncated || grep.total > grep.hits.length);
+    const paths = [...new Set(grep.hits.map((h) => h.path))].filter((p) => this.languageOf(p));
+    const stamps = await this.statAll(paths);
+    const deadline = Date.now() + (this.options.parseBudgetMs ?? 8000);
+    const yielder = new Yielder();
+    const done: string[] = [];
+    for (let i = 0; i < paths.length; i++) {
+      const stamp = stamps[i];
+      if (!stamp) continue;
+      if (Date.now() >= deadline) {
+        complete = false;
+        break;
+      }
+      try {
+        await this.recordFor(paths[i]!, this.languageOf(paths[i]!)!, stamp);
+        done.push(paths[i]!);
+      } catch {
+        continue;
+      }
+      await yielder.maybe();
+    }
+    // Index order, like the full-index path; the matcher is made now that the parsed names are interned.
+    const order = this.indexOrder();
+    done.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    const query = splitQualifiedName(member);
+    return { items: this.collect(done, this.definitionMatcher(query, member)), complete };
+  }
+
+  private indexOrder(): Map<string, number> {
+    return (this.order ??= new Map(this.host.files().map((f, i) => [f.path, i])));
+  }
+
+  private codeFileList(): FileEntry[] {
+    return (this.codeFiles ??= this.host.files().filter((f) => this.languageOf(f.path)));
+  }
+
+  private async statAll(paths: string[]): Promise<((FileStamp & { persist: boolean }) | null)[]> {
+    const out: ((FileStamp & { persist: boolean }) | null)[] = [];
+    for (let i = 0; i < paths.length; i += STAT_CONCURRENCY) {
+      out.push(...(await Promise.all(paths.slice(i, i + STAT_CONCURRENCY).map((p) => this.host.stat(p).catch(() => null)))));
+    }
+    return out;
   }
 
   /** The code language of a path: its name, else the language id the file index gave it (shebang scripts). */
@@ -253,68 +402,91 @@ export class CodeIntelligence {
     return codeLanguageFor(path, this.languageIds.get(path));
   }
 
-  private async outlineWithStamp(path: string, language: CodeLanguage, stamp: FileStamp & { persist: boolean }): Promise<OutlineSymbol[]> {
-    const cached = this.cache.get(path, stamp);
+  /** The index record of a file with this stamp, parsing it when it is new or changed. */
+  private async recordFor(path: string, language: CodeLanguage, stamp: FileStamp & { persist: boolean }): Promise<FileRecord> {
+    const cached = this.store.get(path, stamp);
     if (cached) return cached;
-    const symbols = await outlineSource(path, await this.host.readText(path), language);
-    this.cache.set(path, stamp, symbols, stamp.persist);
-    return symbols;
+    const { record, tree } = await this.parseFile(path, language, stamp, false);
+    tree?.delete();
+    return record;
   }
 
-  /** Outlines of all indexed code files, current as of this call (within the revalidate interval). */
-  private async currentOutlines(): Promise<[string, OutlineSymbol[]][]> {
-    await this.updateIndex();
-    const out: [string, OutlineSymbol[]][] = [];
-    for (const f of this.host.files()) {
-      const symbols = this.languageOf(f.path) ? this.cache.peek(f.path) : undefined;
-      if (symbols) out.push([f.path, symbols]);
+  /**
+   * Reads a file and indexes it: an unchanged text under a new stamp keeps its record (content hash), else it is
+   * parsed (outline and code spans). With `keepTree`, the caller gets the tree (and must delete it).
+   */
+  private async parseFile(
+    path: string,
+    language: CodeLanguage,
+    stamp: FileStamp & { persist: boolean },
+    keepTree: boolean,
+  ): Promise<{ record: FileRecord; tree?: Awaited<ReturnType<typeof parse>>; text: string }> {
+    const text = await this.host.readText(path);
+    const hash = contentHash(text);
+    const previous = this.store.peek(path);
+    if (previous && previous.hash === hash && previous.spans) return { record: this.store.restamp(path, previous, stamp), text };
+    const tree = await parse(language, text);
+    try {
+      const symbols = outlineTree(tree, language, path);
+      const spans = computeSpans(tree) ?? undefined;
+      const record = this.store.set(path, stamp, hash, symbols, spans, stamp.persist);
+      if (keepTree) return { record, tree, text };
+      tree.delete();
+      return { record, text };
+    } catch (err) {
+      tree.delete();
+      throw err;
     }
-    return out;
   }
 
   private async runIndex(): Promise<IndexProgress> {
     const started = Date.now();
-    const files = this.host.files().filter((f) => this.languageOf(f.path));
-    let parsed = 0;
-    let failed = 0;
-    let lastYield = Date.now();
+    const files = this.codeFileList();
+    const firstPass = !this.built;
+    this.progress = { files: files.length, done: 0, parsed: 0, failed: 0, durationMs: 0, complete: this.built };
+    const p = this.progress;
+    const yielder = new Yielder();
     let lastSave = Date.now();
-    // Stat in small parallel batches (cheap), parse one by one (synchronous wasm), yielding now and then.
     for (let i = 0; i < files.length; i += STAT_CONCURRENCY) {
       const batch = files.slice(i, i + STAT_CONCURRENCY);
-      const stamps = await Promise.all(batch.map((f) => this.host.stat(f.path).catch(() => null)));
+      // The first pass trusts the scan's stamps (no stat per file); later passes stat to find changes.
+      const stamps = await Promise.all(
+        batch.map((f) =>
+          firstPass && f.mtimeMs !== undefined ? { size: f.size, mtimeMs: f.mtimeMs, persist: true } : this.host.stat(f.path).catch(() => null),
+        ),
+      );
       for (let j = 0; j < batch.length; j++) {
         const path = batch[j]!.path;
         const stamp = stamps[j];
+        p.done++;
         if (!stamp) {
-          this.cache.delete(path);
-          failed++;
+          this.store.delete(path);
+          p.failed++;
           continue;
         }
-        if (this.cache.get(path, stamp)) continue;
+        if (this.store.get(path, stamp)?.spans) continue;
         try {
-          await this.outlineWithStamp(path, this.languageOf(path)!, stamp);
-          parsed++;
+          await this.parseFile(path, this.languageOf(path)!, stamp, false);
+          p.parsed++;
         } catch {
           // Unreadable or unparsable: remember an empty outline so it is not retried until it changes.
-          this.cache.set(path, stamp, [], stamp.persist);
-          failed++;
+          this.store.set(path, stamp, '', [], new Uint8Array(0), stamp.persist);
+          p.failed++;
         }
-        if (Date.now() - lastYield > YIELD_EVERY_MS) {
-          await yieldToEventLoop();
-          lastYield = Date.now();
-        }
+        await yielder.maybe();
       }
       // A long first build saves as it goes: a run cut short still leaves its work for the next one.
       if (Date.now() - lastSave > SAVE_EVERY_MS) {
-        this.cache.flush();
+        this.store.flush();
         lastSave = Date.now();
       }
     }
-    this.cache.flush();
+    this.store.flush();
     this.lastValidated = Date.now();
-    this.lastProgress = { files: files.length, parsed, failed, durationMs: Date.now() - started };
-    return this.lastProgress;
+    this.built = true;
+    p.complete = true;
+    p.durationMs = Date.now() - started;
+    return this.indexProgress();
   }
 }
 

@@ -2,8 +2,8 @@
 // not inside a string (unless in an interpolation like `${name}`), not part of a longer token.
 import type { Node, Tree } from 'web-tree-sitter';
 
-const NOT_CODE = /comment|string|heredoc|regex|char_literal|^text$/;
-const BACK_TO_CODE = /interpolation|template_substitution|substitution|embedded_expression|^escape_interpolation$/;
+export const NOT_CODE = /comment|string|heredoc|regex|char_literal|^text$/;
+export const BACK_TO_CODE = /interpolation|template_substitution|substitution|embedded_expression|^escape_interpolation$/;
 
 /** Whether `node` (a token) lies in code, not in a comment or string literal. */
 function isInCode(node: Node): boolean {

@@ -49,7 +49,22 @@ export interface ReferenceResult {
   total: number;
   truncated: boolean;
   exact: boolean;
+  /** Set when lines were left unchecked because the symbol index is still being built. */
+  partial?: true;
+  /** Why the result is partial and what to do, for the model. */
+  note?: string;
 }
+
+/**
+ * A list answered before the symbol index was built holds what the indexed files hold so far, and says so:
+ * `partial`, `note` (for the model) and `index` (code files, and how many are indexed) are set on the array.
+ * The sandbox worker sends it as {items, partial, note, index}; the prelude turns that back into a marked array.
+ */
+export type DefinitionList = Definition[] & {
+  partial?: true;
+  note?: string;
+  index?: { files: number; done: number };
+};
 
 export interface ReferenceOptions {
   /** Cap on hits returned (default 100, at most 1000). */

@@ -43,7 +43,8 @@ export function workspaceCodeHost(workspace: Workspace): CodeHost {
       const abs = await diskPath(p);
       try {
         const st = await fs.promises.stat(abs);
-        return { size: st.size, mtimeMs: st.mtimeMs, persist: true };
+        // Whole milliseconds, as the file index records them (its stamps seed the first build).
+        return { size: st.size, mtimeMs: Math.floor(st.mtimeMs), persist: true };
       } catch {
         throw new WorkspaceError(`File not found: ${p}.`);
       }
