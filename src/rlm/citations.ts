@@ -1,10 +1,10 @@
 // Finds the path:line citations in an answer and checks each against the workspace,
 // so that a citation to a missing file or line is flagged instead of passed on as fact.
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Citation } from './events';
 import type { WorkspaceRoot } from '../workspace/types';
 import { resolveWorkspacePath } from '../workspace/workspacePath';
+import { lineCount, textCache } from '../workspace/textCache';
 
 // path:12, path:12-30, path:L12, path#L12-L30; the path needs a '/' or an extension so prose like "step:1" is not one.
 const CITATION = /(?<![\w/.@-])((?:[\w.@+-]+\/)*[\w@+-][\w.@+-]*\.[A-Za-z0-9]+|(?:[\w.@+-]+\/)+[\w.@+-]+)(?::L?|#L)(\d+)(?:\s*[-–]\s*L?(\d+))?/g;
@@ -43,15 +43,10 @@ export function resolveWorkspacePathOnDisk(roots: WorkspaceRoot[], relPath: stri
 
 export async function countLines(file: string): Promise<number | undefined> {
   try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) return undefined;
-    const text = await fs.readFile(file, 'utf8');
-    if (text.length === 0) return 0;
-    let n = 1;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-    return text.endsWith('\n') ? n - 1 : n;
+    // The thread's text cache: a file the run read (or a citation check counted) is not read again unchanged.
+    return lineCount(await textCache.get(file));
   } catch {
-    return undefined;
+    return undefined; // missing, or a folder
   }
 }
 

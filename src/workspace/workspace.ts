@@ -30,12 +30,13 @@ import {
 import { IgnoreMatcher, explainIgnored, makeIgnoreConfig, type DirRules } from './ignoreRules';
 import { isInside, isUnder, normalizeWorkspacePath } from './pathSafety';
 import { isSecretPath, secretExcludedMessage } from './secrets';
-import { hasBinaryExtension, looksBinary } from './binaryDetection';
+import { hasBinaryExtension } from './binaryDetection';
 import { detectLanguage } from './language';
 import { buildDirTree, findDir, renderDir, type DirNode } from './tree';
 import { suggestPaths } from './pathSuggestions';
 import { HitCollector, searchLimits } from './searchResults';
-import { compilePattern, searchText, splitLines } from './jsSearch';
+import { compilePattern, searchText } from './jsSearch';
+import { lineCount, lineStartsOf, sliceText, textCache, type CachedText } from './textCache';
 import { findRipgrep, runRipgrep, RipgrepUnavailableError } from './ripgrep';
 import { globList, makeGlobFilter } from './globFilter';
 import type { CodeIntelligence } from './code/codeIntelligence';
@@ -365,22 +366,20 @@ export class Workspace {
     if (entry) size = entry.size;
     else size = (await this.explainMissing(norm, abs)).size;
     const hasRange = opts.start !== undefined || opts.end !== undefined;
-    let buf: Buffer;
+    let cached: CachedText;
     try {
-      buf = await fs.promises.readFile(abs);
+      cached = await textCache.get(abs);
     } catch (err) {
       throw new WorkspaceError(`Cannot read ${norm}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
     }
-    if (looksBinary(buf)) throw new WorkspaceError(`${norm} is a binary file, ${buf.length} bytes.`);
-    size = buf.length;
-    const text = buf.toString('utf8');
+    if (cached.binary) throw new WorkspaceError(`${norm} is a binary file, ${cached.size} bytes.`);
+    size = cached.size;
     if (!hasRange && size > MAX_WHOLE_READ_BYTES) {
-      const lines = splitLines(text).length;
       throw new WorkspaceError(
-        `${norm} is large (${size} bytes, ${lines} lines): read it in pieces with {start, end}, e.g. read("${norm}", {start: 1, end: 500}).`,
+        `${norm} is large (${size} bytes, ${lineCount(cached)} lines): read it in pieces with {start, end}, e.g. read("${norm}", {start: 1, end: 500}).`,
       );
     }
-    return sliceLines(norm, text, opts);
+    return sliceCached(norm, cached, opts);
   }
 
   async grep(pattern: string, opts: GrepOptions = {}): Promise<GrepResult> {
@@ -590,8 +589,12 @@ function searchController(): AbortController {
 
 /** Lines start..end (1-based, inclusive, clamped) of a text. */
 function sliceLines(p: string, text: string, opts: ReadOptions): ReadResult {
-  const lines = splitLines(text);
-  const total = text === '' ? 0 : lines.length;
+  return sliceCached(p, { text, binary: false, size: text.length, mtimeMs: 0, lineStarts: lineStartsOf(text) }, opts);
+}
+
+/** Lines start..end (1-based, inclusive, clamped) of a cached text: only the slice is copied. */
+function sliceCached(p: string, t: CachedText, opts: ReadOptions): ReadResult {
+  const total = lineCount(t);
   const toInt = (v: unknown, name: string): number | undefined => {
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new WorkspaceError(`read(): ${name} must be a line number.`);
@@ -606,8 +609,7 @@ function sliceLines(p: string, text: string, opts: ReadOptions): ReadResult {
   }
   if (end > total) end = total;
   if (end < start) throw new WorkspaceError(`read("${p}"): end line ${end} is before start line ${start}.`);
-  const slice = lines.slice(start - 1, end).join('\n');
-  return { path: p, text: slice, startLine: start, endLine: end, totalLines: total };
+  return { path: p, text: sliceText(t, start, end), startLine: start, endLine: end, totalLines: total };
 }
 
 /** realpath of `abs`, or of its longest existing ancestor joined with the rest (for paths not yet there). */

@@ -52,6 +52,7 @@ export function workspaceCodeHost(workspace: Workspace): CodeHost {
     async readText(p) {
       const text = virtual.get(normalizeWorkspacePath(p));
       if (text !== undefined) return text;
+      // Not through the text cache: an index build reads every file once and would only churn it.
       return fs.promises.readFile(await diskPath(p), 'utf8');
     },
     grep: (pattern, options) => workspace.grep(pattern, options),
