@@ -1,7 +1,8 @@
 // One build for every bundle: the CLI, the sandbox worker, the extension and the webview.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
+import { tsImport } from 'tsx/esm/api';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -46,10 +47,14 @@ if (existsSync(join(dist, 'cli.js'))) chmodSync(join(dist, 'cli.js'), 0o755);
 const copy = (from, to) => { mkdirSync(dirname(to), { recursive: true }); cpSync(from, to); };
 copy(require.resolve('@jitl/quickjs-ng-wasmfile-release-sync/wasm'), join(dist, 'emscripten-module.wasm'));
 copy(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
+// Only the grammars the code loads (CODE_LANGUAGES): from @vscode/tree-sitter-wasm, else tree-sitter-wasms.
+const { CODE_LANGUAGES } = await tsImport('../src/workspace/code/languages.ts', import.meta.url);
 const grammars = join(dist, 'grammars');
-cpSync(join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'), grammars, {
-  recursive: true,
-  filter: (p) => !p.endsWith('.js') && !p.endsWith('tree-sitter.wasm'),
-});
-for (const extra of ['c']) copy(join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', `tree-sitter-${extra}.wasm`), join(grammars, `tree-sitter-${extra}.wasm`));
+rmSync(grammars, { recursive: true, force: true });
+for (const stem of new Set(Object.values(CODE_LANGUAGES))) {
+  const file = `tree-sitter-${stem}.wasm`;
+  const vscodeWasm = join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm', file);
+  const wasms = join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', `tree-sitter-${stem.replace(/-/g, '_')}.wasm`);
+  copy(existsSync(vscodeWasm) ? vscodeWasm : wasms, join(grammars, file));
+}
 console.log(`built ${builds.length} bundles into dist/`);

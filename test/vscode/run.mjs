@@ -1,6 +1,6 @@
 // The real-VS-Code test harness: `npm run test:vscode` (also part of `npm test`).
 // 1. ensures node 24, code-server (pinned) and Debian chromium (cached in ~/.cache/rlm-vscode, installed when missing);
-// 2. builds the bundles, packages the .vsix with vsce and installs it into a fresh extensions dir;
+// 2. packages the production .vsix (`npm run package`, minified) and installs it into a fresh extensions dir;
 // 3. starts the scripted model server and code-server on 127.0.0.1 (own process groups, killed at the end);
 // 4. (a) runs test/vscode/suite inside the real extension host (the extensionTestsPath route),
 //    (b) drives the workbench with playwright-core (test/vscode/ui.mjs); screenshots in test-results/vscode/;
@@ -158,6 +158,13 @@ function keyLeakCheck(dirsToSearch) {
   return hits.length ? { name, ok: false, error: `found in ${hits.join(', ')}` } : { name, ok: true };
 }
 
+/** The bundles just packaged are the minified production build (a dev build has line breaks every statement). */
+function assertProductionBuild() {
+  const bundle = readFileSync(join(root, 'dist/extensionCore.js'), 'utf8');
+  const lines = bundle.split('\n').length;
+  if (lines > 2000) throw new Error(`dist/extensionCore.js has ${lines} lines: not the minified production build`);
+}
+
 async function main() {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
@@ -169,10 +176,10 @@ async function main() {
   const dirs = Object.fromEntries(['userData', 'extensions', 'xdg', 'workspace', 'browser', 'suite'].map((d) => [d, join(tmp, d)]));
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
 
-  // Build and package exactly what users install.
-  runOrThrow(process.execPath, [join(root, 'scripts/build.mjs')]);
+  // Test what ships: the .vsix of the production build (`npm run package`: minified bundles), not a dev build.
   const vsix = join(tmp, `${pkg.name}-${pkg.version}.vsix`);
-  runOrThrow(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix]);
+  runOrThrow('npm', ['run', 'package', '--', '-o', vsix]);
+  assertProductionBuild();
 
   const codeServerEnv = {
     ...process.env,

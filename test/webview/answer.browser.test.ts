@@ -4,13 +4,12 @@
 // from a run renders as text. Also: the answer view's messages are validated, and export names are meaningful.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { CHROMIUM, openPanelPage, type PanelPage } from './browserPage';
+import { chromiumSkip, openPanelPage, type PanelPage } from './browserPage';
 import { parseFromAnswerView, type ConversationTurn, type ToAnswerView } from '../../src/webview/protocol';
 import { exportFileName } from '../../src/webview/exportName';
 import { smallTrajectory } from './fixtures';
 
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
+const skip = chromiumSkip;
 let view: PanelPage;
 const PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
 

@@ -5,9 +5,16 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeNonce, panelPage } from '../../src/webview/page';
+import { CHROMIUM } from '../vscode/ensureToolchain.mjs';
 
 export const ROOT = resolve(__dirname, '../..');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM };
+/**
+ * Why the browser tests skip, or false. `npm test` installs Chromium before them; under CI a missing Chromium
+ * is never a skip: the tests run and fail on it.
+ */
+export const chromiumSkip: string | false =
+  existsSync(CHROMIUM) || process.env.CI === 'true' || process.env.CI === '1' ? false : `no Chromium at ${CHROMIUM} (npm test installs it)`;
 const ORIGIN = 'https://panel.test';
 
 function newestMtime(dir: string): number {

@@ -2,13 +2,12 @@
 // what a user sees and what the panel tells the extension. Skipped when Chromium is not installed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { CHROMIUM, openPanelPage, type PanelPage } from './browserPage';
+import { chromiumSkip, openPanelPage, type PanelPage } from './browserPage';
 import { smallTrajectory, xssTrajectory } from './fixtures';
 import { encodeEvents } from '../../src/webview/protocol';
 import type { TrajectoryEvent } from '../../src/rlm/events';
 
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
+const skip = chromiumSkip;
 let panel: PanelPage;
 
 before(async () => {
