@@ -6,10 +6,11 @@ import { runRlm } from '../rlm/engine';
 import type { TrajectoryEvent } from '../rlm/events';
 import { JsonlTrajectoryWriter } from '../rlm/trajectoryFile';
 import { toOfficialLog } from '../rlm/trajectoryFormats';
-import { DEFAULT_LIMITS, type RunResult } from '../rlm/types';
+import type { RunResult } from '../rlm/types';
 import { addLimitOptions, addModelOptions, addOutputOptions, addWorkspaceOptions, type OutputOptions, type RunOptions } from './options';
 import { runSetup } from './runSetup';
 import { progressPrinter } from './progress';
+import { indexingStep } from '../rlm/progressSteps';
 import { onInterrupt, SIGNAL_EXIT } from './interrupt';
 import { UsageError } from './usageError';
 
@@ -29,12 +30,14 @@ async function ask(question: string, opts: AskOptions): Promise<number> {
   const interrupt = onInterrupt();
   let writer: JsonlTrajectoryWriter | undefined;
   try {
-    const setup = await runSetup(opts, interrupt.signal);
+    const progress = progressPrinter(opts.quiet ?? false);
+    const setup = await runSetup(opts, interrupt.signal, (line) => progress.line(line));
+    // Something on stderr at once: the folders are being indexed (the first event comes when that is done).
+    progress.line(indexingStep(setup.workspace.roots.map((r) => r.path)).text);
     // Our JSONL is written as events happen; the official format is one log per run, written at the end.
     const official = opts.trajectoryFormat === 'rlm' && opts.trajectory ? path.resolve(opts.trajectory) : undefined;
     writer = opts.trajectory && !official ? new JsonlTrajectoryWriter(path.resolve(opts.trajectory)) : undefined;
     const collected: TrajectoryEvent[] = [];
-    const progress = progressPrinter(opts.quiet ?? false, setup.limits.maxIterations ?? DEFAULT_LIMITS.maxIterations);
     const ending = runEndFallback();
     // A second signal exits at once: the trajectory still ends with a run_end.
     interrupt.beforeForcedExit = () => {
@@ -52,11 +55,13 @@ async function ask(question: string, opts: AskOptions): Promise<number> {
         progress(e);
       },
     });
+    progress.flush();
     if (official) writeFileSync(official, toOfficialLog(collected));
     if (opts.json) process.stdout.write(JSON.stringify({ ...result }, null, 2) + '\n');
     else if (result.answer) process.stdout.write(result.answer.trimEnd() + '\n');
     if (!opts.quiet) {
-      if (result.stopReason !== 'final') process.stderr.write(`[rlm] stopped: ${result.stopReason}${result.detail ? ` (${result.detail})` : ''}\n`);
+      // Without an answer exitStatus says why, once; with one, say which limit ended the run.
+      if (result.stopReason !== 'final' && result.answer) process.stderr.write(`[rlm] stopped: ${result.stopReason}${result.detail ? ` (${result.detail})` : ''}\n`);
       if (result.secretsRedacted) process.stderr.write(`[rlm] ${result.secretsRedacted} secret value(s) were cut from what the model saw (--include-secrets sends them)\n`);
       const cost = result.costUsd === null ? '' : ` · $${result.costUsd.toFixed(4)}`;
       process.stderr.write(`[rlm] ${result.iterations} turns · ${result.subCalls} sub-calls · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens${cost} · ${(result.durationMs / 1000).toFixed(1)} s\n`);

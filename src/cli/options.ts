@@ -4,6 +4,12 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_LIMITS, type RlmLimits } from '../rlm/types';
 import { DEFAULT_DEADLINE_MS } from '../rlm/models/retry';
 import { UsageError } from './usageError';
+import { PROVIDERS } from '../rlm/models/providers';
+
+/** "openai: gpt-4.1-mini; ollama: an installed model, coder models first", from the provider registry. */
+function modelDefaults(): string {
+  return Object.values(PROVIDERS).map((p) => `${p.id}: ${p.defaultModel ?? 'an installed model, coder models first'}`).join('; ');
+}
 
 /** What the option groups below parse into (commander's camel-cased keys). */
 export interface ModelOptions {
@@ -61,7 +67,7 @@ export const LIMIT_OPTIONS = [
 export function addModelOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--provider <name>', 'openai | ollama (default: openai when OPENAI_API_KEY is set, else ollama)').choices(['openai', 'ollama']))
-    .option('--model <name>', 'root model (default: $RLM_MODEL, else the provider\'s default)')
+    .option('--model <name>', `root model (default: $RLM_MODEL, else ${modelDefaults()})`)
     .option('--sub-model <name>', 'model for sub-calls and child runs (default: $RLM_SUB_MODEL, else the root model)')
     .option('--base-url <url>', 'OpenAI-compatible endpoint (…/v1; default $OPENAI_BASE_URL) or Ollama host (default $OLLAMA_HOST or http://127.0.0.1:11434)')
     .option('--request-timeout <seconds>', 'idle time allowed per model request (default 120)', numberArg('--request-timeout', 1))

@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parsePrices, PriceTable } from '../rlm/prices';
-import { createClient, detectDefaultProvider, checkReachable, DEFAULT_MODELS } from '../rlm/models/createClient';
+import { createClient, detectDefaultProvider, checkReachable } from '../rlm/models/createClient';
+import { PROVIDERS, resolveModelName } from '../rlm/models/providers';
 import type { ModelClient } from '../rlm/models/types';
 import type { RlmLimits } from '../rlm/types';
 import type { WorkspaceRoot, WorkspaceSpec } from '../workspace/types';
@@ -44,30 +45,35 @@ export function workspaceSpec(opts: RunOptions, roots = workspaceRoots(opts.dir)
   };
 }
 
-/** The root and sub-model clients; throws one clear line when no model answers. */
-export async function modelClients(opts: RunOptions, signal: AbortSignal, env = process.env): Promise<{ model: ModelClient; subModel?: ModelClient }> {
+/**
+ * The root and sub-model clients; throws one clear line when no model answers. `notice` hears which model was
+ * chosen when none was configured (Ollama: an installed one, a coder model preferred).
+ */
+export async function modelClients(opts: RunOptions, signal: AbortSignal, env = process.env, notice: (line: string) => void = () => {}): Promise<{ model: ModelClient; subModel?: ModelClient }> {
   const detected = detectDefaultProvider(env);
-  const provider = opts.provider ?? detected.provider;
-  const baseUrl = opts.baseUrl ?? (provider === detected.provider ? detected.baseUrl : provider === 'ollama' ? env.OLLAMA_HOST : env.OPENAI_BASE_URL);
-  const apiKey = provider === 'openai' ? env.OPENAI_API_KEY?.trim() : undefined;
-  if (provider === 'openai' && !apiKey) {
+  const spec = PROVIDERS[opts.provider ?? detected.provider];
+  const baseUrl = opts.baseUrl ?? spec.baseUrlFromEnv(env) ?? spec.defaultBaseUrl;
+  const apiKey = spec.needsKey ? env.OPENAI_API_KEY?.trim() : undefined;
+  if (spec.needsKey && !apiKey) {
     throw new UsageError('no API key: set OPENAI_API_KEY (for a local OpenAI-compatible server any value works), or use --provider ollama');
   }
-  const modelName = opts.model ?? (env.RLM_MODEL?.trim() || DEFAULT_MODELS[provider]);
   const timeoutMs = opts.requestTimeout === undefined ? undefined : opts.requestTimeout * 1000;
   const deadlineMs = opts.requestDeadline === undefined ? undefined : opts.requestDeadline * 1000;
-  const model = createClient({ provider, model: modelName, baseUrl, apiKey, timeoutMs, deadlineMs, stream: true });
+  const common = { baseUrl, apiKey, timeoutMs, deadlineMs };
+  const { model: modelName, picked } = await resolveModelName(spec, { ...common, model: opts.model ?? (env.RLM_MODEL?.trim() || undefined), signal });
+  if (picked) notice(`model: ${modelName} (picked from the ${picked.from.length} installed on ${spec.label}, coder models first; choose with --model or RLM_MODEL)`);
+  const model = createClient({ provider: spec.id, model: modelName, ...common, stream: true });
   await checkReachable(model, { signal });
   const subName = opts.subModel ?? env.RLM_SUB_MODEL?.trim();
-  const subModel = subName && subName !== modelName ? createClient({ provider, model: subName, baseUrl, apiKey, timeoutMs, deadlineMs, stream: false }) : undefined;
+  const subModel = subName && subName !== modelName ? createClient({ provider: spec.id, model: subName, ...common, stream: false }) : undefined;
   return { model, subModel };
 }
 
-export async function runSetup(opts: RunOptions, signal: AbortSignal): Promise<RunSetup> {
+export async function runSetup(opts: RunOptions, signal: AbortSignal, notice?: (line: string) => void): Promise<RunSetup> {
   const workspace = workspaceSpec(opts);
   const limits = limitsFrom(opts);
   const prices = priceTable(opts.prices);
-  const models = await modelClients(opts, signal);
+  const models = await modelClients(opts, signal, process.env, notice);
   checkPriced(limits, prices, [models.model, models.subModel ?? models.model]);
   return { workspace, limits, prices, ...models };
 }

@@ -2,7 +2,7 @@
 // until it calls FINAL or a limit ends the run. Sub-calls and child runs share one scheduler, cache and budget.
 import { Budget, BudgetExceeded } from './budget';
 import { checkCitations, invalidCitationNote } from './citations';
-import type { NewEvent, StopReason, TrajectoryEvent } from './events';
+import type { NewEvent, StopReason, SubCallEvent, TrajectoryEvent } from './events';
 import type { ChatMessage, ChatResponse, ModelClient, TokenUsage } from './models/types';
 import {
   executionMessage,
@@ -229,7 +229,7 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
   /** Set for the last turn: no more sub-calls. */
   let closing = false;
 
-  const subCall = async (prompt: unknown, opts: unknown, signal: AbortSignal): Promise<string> => {
+  const subCall = async (prompt: unknown, opts: unknown, signal: AbortSignal, batch?: SubCallEvent['batch']): Promise<string> => {
     if (typeof prompt !== 'string') throw new Error(`llm_query expects a string prompt, got ${typeof prompt}`);
     if (closing) throw new Error('no more sub-calls: the run is finishing');
     if (prompt.length > MAX_SUB_PROMPT_CHARS) {
@@ -237,14 +237,16 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
     }
     const model = (opts as { model?: unknown } | undefined)?.model;
     const modelName = typeof model === 'string' && model ? model : tree.subModel.model;
-    return callSubModel(tree, { runId, parentId: currentCodeId, prompt, model: modelName, signal, tally });
+    return callSubModel(tree, { runId, parentId: currentCodeId, prompt, model: modelName, signal, tally, batch });
   };
 
   const hostFunctions = {
     llm_query: async ([prompt, opts]: unknown[], signal: AbortSignal) => subCall(prompt, opts, signal),
     llm_batch: async ([prompts, opts]: unknown[], signal: AbortSignal) => {
       if (!Array.isArray(prompts)) throw new Error(`llm_batch expects an array of prompts, got ${typeof prompts}`);
-      return Promise.all(prompts.map((q) => subCall(q, opts, signal).catch((e) => `[llm_query failed: ${errorMessage(e)}]`)));
+      // The batch (id, size) rides on each sub-call event, so progress can say "llm_batch 12/32".
+      const batch = { id: tree.id(), size: prompts.length };
+      return Promise.all(prompts.map((q) => subCall(q, opts, signal, batch).catch((e) => `[llm_query failed: ${errorMessage(e)}]`)));
     },
     rlm_query: async ([prompt, opts]: unknown[], signal: AbortSignal) => {
       if (typeof prompt !== 'string') throw new Error(`rlm_query expects a string prompt, got ${typeof prompt}`);
@@ -274,6 +276,8 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       onEvidence: (ev) => tree.emit({ ...ev, ...(ev.text ? { text: tree.redactor.redact(ev.text) } : {}), type: 'evidence', runId, parentId: currentCodeId }),
     });
     const summary = await sandbox.summary();
+    // Nothing to read: say so before any model call rather than let the model search an empty folder.
+    if (p.depth === 0 && summary.fileCount === 0) throw new Error(emptyWorkspaceMessage(summary.roots));
     tree.emit({
       id: runEventId,
       type: 'run_start',
@@ -447,6 +451,10 @@ function withoutSubCalls<T extends Record<string, unknown>>(fns: T): Record<keyo
   return Object.fromEntries(Object.keys(fns).map((name) => [name, refuse(name)])) as Record<keyof T, () => Promise<never>>;
 }
 
+function emptyWorkspaceMessage(roots: string[]): string {
+  return `no readable files in ${roots.join(', ')}: the folder is empty, or every file is ignored (.gitignore, excludes), binary, too large or secret-looking`;
+}
+
 /** A reply cut at the output cap (by the server, or by us): what to tell the model next turn. */
 function replyCapNote(reply: ChatResponse, maxReplyTokens: number): string | undefined {
   const cap = replyCharCap(maxReplyTokens);
@@ -463,7 +471,7 @@ function capAnswer(answer: string): string {
 
 async function callSubModel(
   tree: RunTree,
-  c: { runId: string; parentId: string; prompt: string; model: string; signal: AbortSignal; tally: RunTally },
+  c: { runId: string; parentId: string; prompt: string; model: string; signal: AbortSignal; tally: RunTally; batch?: SubCallEvent['batch'] },
 ): Promise<string> {
   // What leaves for the model has its secrets cut out; identical redacted prompts share one request.
   const prompt = tree.redactor.redact(c.prompt);
@@ -471,7 +479,7 @@ async function callSubModel(
   const started = Date.now();
   const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
   const emit = (e: { response?: string; error?: string; model: string; usage: ChatResponse['usage']; costUsd?: number | null; cached: boolean }) =>
-    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(prompt, MAX_EVENT_TEXT), durationMs: Date.now() - started, ...e });
+    tree.emit({ type: 'subcall', kind: 'llm_query', runId: c.runId, parentId: c.parentId, prompt: clip(prompt, MAX_EVENT_TEXT), durationMs: Date.now() - started, ...(c.batch ? { batch: c.batch } : {}), ...e });
 
   // Identical calls share one request, also while it is still in flight; only the first counts against the budget.
   let pending = tree.cache.get(key);

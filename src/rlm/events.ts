@@ -83,6 +83,8 @@ export interface SubCallEvent extends Base {
   costUsd?: number | null;
   durationMs: number;
   cached: boolean;
+  /** Set when the call is one of an llm_batch: the batch's id and its number of prompts. */
+  batch?: { id: string; size: number };
 }
 
 export interface EvidenceTrajectoryEvent extends Base, EvidenceEvent {

@@ -10,6 +10,7 @@ import { LiveSteps } from './liveSteps';
 import { showConfigurationError } from './configurationMessage';
 import { ConfigurationError } from './providers';
 import { askForQuestion, rememberQuestion, selectionFocus } from './questionBox';
+import { indexingStep } from '../rlm/progressSteps';
 
 export interface AskCommandArgs {
   question?: string;
@@ -82,7 +83,7 @@ async function withStepProgress(started: StartedAsk): Promise<void> {
     { location: vscode.ProgressLocation.Notification, title: 'RLM', cancellable: true },
     async (report, token) => {
       token.onCancellationRequested(() => run.cancel());
-      report.report({ message: 'exploring the workspace…' });
+      report.report({ message: indexingStep((vscode.workspace.workspaceFolders ?? []).map((f) => f.name)).text });
       const off = run.onEvent((event) => {
         if (steps.update(event)) report.report({ message: `${steps.current} (step ${steps.count})` });
       });

@@ -2,7 +2,6 @@
 // progress streams per iteration and sub-call, files read become references, the answer comes as markdown
 // with anchors for its citations, plus a button to open the trajectory and followups.
 import * as vscode from 'vscode';
-import type { TrajectoryEvent } from '../rlm/events';
 import type { FocusItem } from '../rlm/types';
 import { startAsk, type AskServices } from './ask';
 import { workspaceRelativePath } from './questionBox';
@@ -10,6 +9,7 @@ import { splitByCitations } from './citationText';
 import { ConfigurationError } from './providers';
 import { readSettings } from './settings';
 import { citationUri } from './workspaceSpec';
+import { SettledSteps } from '../rlm/progressSteps';
 
 export const PARTICIPANT_ID = 'rlm-vscode.rlm';
 /** Cap on reference entries per answer (evidence can name hundreds of files). */
@@ -43,19 +43,6 @@ export async function focusFromReferences(references: readonly vscode.ChatPrompt
     }
   }
   return focus;
-}
-
-function progressText(event: TrajectoryEvent, rootRunId: string | undefined): string | undefined {
-  switch (event.type) {
-    case 'run_start':
-      return event.depth === 0 ? `Exploring ${event.workspace.fileCount} files with ${event.model}…` : `Child run (depth ${event.depth})…`;
-    case 'iteration':
-      return event.runId === rootRunId ? `Iteration ${event.iteration}` : undefined;
-    case 'subcall':
-      return `Sub-call ${event.kind}${event.error ? ' failed' : ''} (${event.model})`;
-    default:
-      return undefined;
-  }
 }
 
 /** Streams the answer: plain markdown between citations, an anchor for each citation that resolves. */
@@ -102,12 +89,11 @@ export function createChatHandler(services: AskServices): vscode.ChatRequestHand
       throw error;
     }
     const { run } = started;
-    let rootRunId: string | undefined;
+    // The same step texts as the CLI and the notification; a step that counts up shows when it starts and ends.
+    const steps = new SettledSteps({ announceFirst: true });
     const referenced = new Set<string>();
     const off = run.onEvent((event) => {
-      if (event.type === 'run_start' && rootRunId === undefined) rootRunId = event.runId;
-      const text = progressText(event, rootRunId);
-      if (text) stream.progress(text);
+      for (const step of steps.push(event)) stream.progress(step.text);
       if (event.type === 'evidence' && referenced.size < MAX_REFERENCES && !referenced.has(event.path)) {
         const uri = citationUri(event.path);
         if (uri) {
@@ -121,6 +107,7 @@ export function createChatHandler(services: AskServices): vscode.ChatRequestHand
     } finally {
       off();
     }
+    for (const step of steps.flush()) stream.progress(step.text);
     const trajectoryButton = { command: 'rlm.showTrajectory', title: 'Show trajectory', arguments: [run.id] };
     if (!run.result) {
       stream.markdown(`RLM failed: ${run.error ?? 'unknown error'}`);

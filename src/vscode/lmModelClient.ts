@@ -38,7 +38,7 @@ export const lookupLmModel: LmModelLookup = async (idOrFamily) => {
 };
 
 export class LmModelClient implements ModelClient {
-  readonly provider = 'vscode';
+  readonly provider = 'vscode-lm';
 
   constructor(
     private readonly chatModel: vscode.LanguageModelChat,

@@ -6,9 +6,11 @@ import * as vscode from 'vscode';
 import { ModelError, type ModelClient } from '../rlm/models/types';
 import { LmModelClient, lookupLmModel } from './lmModelClient';
 import type { ApiKeys } from './secrets';
-import { DEFAULT_OPENAI_BASE_URL, type RlmSettings } from './settings';
+import type { RlmSettings } from './settings';
+import { PROVIDERS, type ProviderId } from '../rlm/models/providers';
+import { checkReachable, createModelClient } from '../rlm/models/createClient';
 
-export const DEFAULT_OPENAI_MODEL = 'gpt-4.1-mini';
+const DEFAULT_OPENAI_BASE_URL = PROVIDERS.openai.defaultBaseUrl;
 
 export interface ConfigurationAction {
   title: string;
@@ -49,21 +51,13 @@ export interface ResolveInput {
 const SET_KEY: ConfigurationAction = { title: 'Set API Key', command: 'rlm.setApiKey' };
 const OPEN_SETTINGS: ConfigurationAction = { title: 'Open RLM Settings', command: 'workbench.action.openSettings', args: ['@ext:rlm-vscode.rlm-vscode'] };
 
-/** Model names installed on an Ollama host, or undefined when it does not answer. */
+/** Model names installed on an Ollama host, or undefined when it does not answer (one quick try, no retries). */
 export async function probeOllamaModels(host: string): Promise<string[] | undefined> {
-  try {
-    const response = await fetch(new URL('/api/tags', host), { signal: AbortSignal.timeout(1500) });
-    if (!response.ok) return undefined;
-    const body = (await response.json()) as { models?: { name?: string }[] };
-    return (body.models ?? []).map((m) => m.name ?? '').filter(Boolean);
-  } catch {
-    return undefined;
-  }
+  const lister = PROVIDERS.ollama.create({ model: '', baseUrl: host, timeoutMs: 1500, deadlineMs: 1500, retry: { maxRetries: 0 } });
+  return lister.listModels().catch(() => undefined);
 }
 
-async function createHttpClient(options: { provider: 'openai' | 'ollama'; model: string; baseUrl: string; apiKey?: string; timeoutMs: number; deadlineMs: number }): Promise<ModelClient> {
-  // Loaded on first use: the HTTP clients are not needed at activation.
-  const { createModelClient } = await import('../rlm/models/createClient');
+function createHttpClient(options: { provider: ProviderId; model: string; baseUrl: string; apiKey?: string; timeoutMs: number; deadlineMs: number }): ModelClient {
   return createModelClient(options);
 }
 
@@ -75,11 +69,11 @@ async function openai(input: ResolveInput): Promise<ResolvedModels> {
   if (!key && isDefaultEndpoint) {
     throw new ConfigurationError('RLM needs an API key for OpenAI. Set one (it is kept in secret storage), or choose another provider in the settings.', [SET_KEY, OPEN_SETTINGS]);
   }
-  const model = settings.model || DEFAULT_OPENAI_MODEL;
+  const model = settings.model || PROVIDERS.openai.defaultModel!;
   const subModelName = settings.subModel || model;
   const common = { provider: 'openai' as const, baseUrl: settings.openaiBaseUrl, apiKey: key?.key ?? 'not-needed', timeoutMs: settings.requestTimeoutMs, deadlineMs: settings.requestDeadlineMs };
-  const root = await createHttpClient({ ...common, model });
-  const sub = subModelName === model ? root : await createHttpClient({ ...common, model: subModelName });
+  const root = createHttpClient({ ...common, model });
+  const sub = subModelName === model ? root : createHttpClient({ ...common, model: subModelName });
   return {
     provider: 'openai',
     model: root,
@@ -92,20 +86,22 @@ async function openai(input: ResolveInput): Promise<ResolvedModels> {
 async function ollama(input: ResolveInput, installed?: string[]): Promise<ResolvedModels> {
   const { settings } = input;
   const models = installed ?? (await (input.probeOllama ?? probeOllamaModels)(settings.ollamaHost));
-  const model = settings.model || models?.[0];
+  const picked = settings.model ? undefined : PROVIDERS.ollama.pickModel!(models ?? []);
+  const model = settings.model || picked;
   if (!model) {
     throw new ConfigurationError(
       models === undefined
         ? `RLM could not reach Ollama at ${settings.ollamaHost}. Start Ollama, or choose another provider in the settings.`
-        : `Ollama at ${settings.ollamaHost} has no models. Pull one (for example \`ollama pull qwen2.5-coder\`), or set rlm.model.`,
+        : `Ollama at ${settings.ollamaHost} has no chat model. Pull one (for example \`ollama pull qwen2.5-coder\`), or set rlm.model.`,
       [OPEN_SETTINGS],
     );
   }
   const subModelName = settings.subModel || model;
   const common = { provider: 'ollama' as const, baseUrl: settings.ollamaHost, timeoutMs: settings.requestTimeoutMs, deadlineMs: settings.requestDeadlineMs };
-  const root = await createHttpClient({ ...common, model });
-  const sub = subModelName === model ? root : await createHttpClient({ ...common, model: subModelName });
-  return { provider: 'ollama', model: root, subModel: sub, description: `ollama ${model} (sub-calls: ${subModelName}) at ${settings.ollamaHost}`, secrets: [] };
+  const root = createHttpClient({ ...common, model });
+  const sub = subModelName === model ? root : createHttpClient({ ...common, model: subModelName });
+  const how = picked ? ` (picked from the ${models?.length} installed, coder models first; set rlm.model to choose)` : '';
+  return { provider: 'ollama', model: root, subModel: sub, description: `ollama ${model}${how} (sub-calls: ${subModelName}) at ${settings.ollamaHost}`, secrets: [] };
 }
 
 async function vscodeLm(input: ResolveInput, available?: vscode.LanguageModelChat[]): Promise<ResolvedModels> {
@@ -137,7 +133,6 @@ async function vscodeLm(input: ResolveInput, available?: vscode.LanguageModelCha
  */
 export async function verifyReachable(models: ResolvedModels, signal?: AbortSignal): Promise<void> {
   if (models.provider === 'vscode-lm') return;
-  const { checkReachable } = await import('../rlm/models/createClient');
   const clients = models.subModel === models.model ? [models.model] : [models.model, models.subModel];
   for (const client of clients) {
     try {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_LIMITS, type RlmLimits } from '../rlm/types';
 import { DEFAULT_DEADLINE_MS } from '../rlm/models/retry';
 import { parsePrices, PriceTable } from '../rlm/prices';
+import { PROVIDERS } from '../rlm/models/providers';
 
 export type ProviderSetting = 'auto' | 'vscode-lm' | 'openai' | 'ollama';
 
@@ -25,8 +26,9 @@ export interface RlmSettings {
   maxFileBytes: number;
 }
 
-export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
-export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+// The defaults come from the one provider registry (the CLI uses the same).
+export const DEFAULT_OPENAI_BASE_URL = PROVIDERS.openai.defaultBaseUrl;
+export const DEFAULT_OLLAMA_HOST = PROVIDERS.ollama.defaultBaseUrl;
 
 /** Settings a workspace may not set: read from the user's (or remote machine's) settings and defaults only. */
 export const MACHINE_SETTINGS = ['openai.baseUrl', 'ollama.host', 'ripgrepPath', 'includeSecretFiles'] as const;

@@ -348,8 +348,15 @@ describe('checkReachable', () => {
       assert.ok(!err.message.includes('\n'), 'one line');
       assert.ok(err.message.includes(`127.0.0.1:${port}`), err.message);
       assert.match(err.message, /connection refused/);
-      assert.match(err.message, /ollama serve/);
-      assert.match(err.message, /OPENAI_API_KEY/);
+      if (provider === 'ollama') {
+        assert.match(err.message, /ollama serve/);
+        assert.match(err.message, /OPENAI_API_KEY/);
+      } else {
+        // With a key set the user chose that endpoint: the hint is about it, not about Ollama.
+        assert.match(err.message, /OpenAI-compatible server/);
+        assert.match(err.message, /OPENAI_BASE_URL/);
+        assert.doesNotMatch(err.message, /ollama serve|pull/i);
+      }
       assert.ok(!err.message.includes(KEY));
     });
   }

@@ -71,6 +71,8 @@ export interface ScriptedServerOptions {
   latencyMs?: number;
   /** Port to listen on (default 0: a free port). */
   port?: number;
+  /** The installed models it lists (GET /v1/models, /api/tags); default scripted-model, scripted-small. */
+  models?: string[];
 }
 
 export interface ScriptedServer {
@@ -85,10 +87,11 @@ export interface ScriptedServer {
 
 type ReplyObject = Exclude<ScriptedReply, string>;
 
-const MODEL_LIST = ['scripted-model', 'scripted-small'];
+const DEFAULT_MODEL_LIST = ['scripted-model', 'scripted-small'];
 
 export async function startScriptedServer(opts: ScriptedServerOptions = {}): Promise<ScriptedServer> {
   const requests: ScriptedRequest[] = [];
+  const MODEL_LIST = opts.models ?? DEFAULT_MODEL_LIST;
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
@@ -298,7 +301,7 @@ function openaiCompletion(ctx: ReplyContext) {
     id: `chatcmpl-scripted-${ctx.req.index}`,
     object: 'chat.completion',
     created: Math.floor(ctx.req.receivedAt / 1000),
-    model: ctx.req.model || MODEL_LIST[0],
+    model: ctx.req.model || DEFAULT_MODEL_LIST[0],
     choices: [
       { index: 0, message: { role: 'assistant', content: ctx.text }, logprobs: null, finish_reason: ctx.reply.finishReason ?? 'stop' },
     ],
@@ -347,7 +350,7 @@ async function openaiStream(ctx: ReplyContext): Promise<void> {
     id: `chatcmpl-scripted-${req.index}`,
     object: 'chat.completion.chunk',
     created: Math.floor(req.receivedAt / 1000),
-    model: req.model || MODEL_LIST[0],
+    model: req.model || DEFAULT_MODEL_LIST[0],
   };
   const send = (v: unknown) => res.write(`data: ${JSON.stringify(v)}\n\n`);
   send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
@@ -378,7 +381,7 @@ async function openaiStream(ctx: ReplyContext): Promise<void> {
 
 function ollamaFinal(ctx: ReplyContext, content: string) {
   return {
-    model: ctx.req.model || MODEL_LIST[0],
+    model: ctx.req.model || DEFAULT_MODEL_LIST[0],
     created_at: new Date(ctx.req.receivedAt).toISOString(),
     message: { role: 'assistant', content },
     done: true,
@@ -403,7 +406,7 @@ async function ollamaPlain(ctx: ReplyContext): Promise<void> {
 async function ollamaStream(ctx: ReplyContext): Promise<void> {
   const { res, req, reply, sleep } = ctx;
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  const model = req.model || MODEL_LIST[0];
+  const model = req.model || DEFAULT_MODEL_LIST[0];
   const chunks = chunksOf(ctx.text);
   for (let i = 0; i < chunks.length; i++) {
     if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);

@@ -24,3 +24,12 @@ test('dist/grammars holds exactly the grammars CODE_LANGUAGES names, and each is
   assert.deepEqual(shipped, loaded);
   for (const f of shipped) assert.deepEqual([...readFileSync(join(dir, f)).subarray(0, 4)], [0, 0x61, 0x73, 0x6d], `${f} is wasm`);
 });
+
+test('the settings\' endpoint defaults in package.json are the provider registry\'s (one fact, declared twice only because VS Code needs it static)', async () => {
+  const { PROVIDERS } = await import('../../src/rlm/models/providers');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const props = pkg.contributes.configuration.properties;
+  assert.equal(props['rlm.openai.baseUrl'].default, PROVIDERS.openai.defaultBaseUrl);
+  assert.equal(props['rlm.ollama.host'].default, PROVIDERS.ollama.defaultBaseUrl);
+  assert.ok(props['rlm.model'].markdownDescription.includes(`\`${PROVIDERS.openai.defaultModel}\``));
+});

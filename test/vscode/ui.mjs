@@ -148,7 +148,7 @@ export async function runUiTests({ browser, baseUrl, workspace, question, slowQu
     const progress = page.locator('.notifications-center .notification-list-item', { hasText: 'RLM' }).first();
     await progress.waitFor({ timeout: STEP_TIMEOUT });
     const text = await progress.innerText();
-    if (!/exploring the workspace|iteration \d+/.test(text)) throw new Error(`unexpected progress text: ${text}`);
+    if (!/indexing |indexed \d+ files|turn \d+\/\d+|grep "|read |llm_/.test(text)) throw new Error(`unexpected progress text: ${text}`);
     if ((await progress.locator('.monaco-button, [role="button"]', { hasText: 'Cancel' }).count()) === 0) throw new Error('the progress notification has no Cancel button');
     await page.screenshot({ path: join(screenshots, '5-progress.png') });
     await page.keyboard.press('Escape');
