@@ -85,7 +85,10 @@ function nodeTests(files) {
 
 function vscodeSuite() {
   const started = Date.now();
-  const ok = run(process.execPath, [join(root, 'test/vscode/run.mjs')]) === 0;
+  // Several checkouts on one machine can share the suite by naming a lock file (util-linux flock waits for it).
+  const lock = process.env.RLM_VSCODE_LOCK;
+  const suite = [process.execPath, join(root, 'test/vscode/run.mjs')];
+  const ok = (lock ? run('flock', [lock, ...suite]) : run(suite[0], suite.slice(1))) === 0;
   const resultsFile = join(root, 'test-results/vscode/results.json');
   const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : [];
   const failedCount = results.filter((r) => !r.ok).length;
