@@ -145,7 +145,7 @@ export class CodeIntelligence {
     const matcher = this.definitionMatcher(query, whole);
     if (ready) return this.collect(this.codeFileList().map((f) => f.path), matcher);
     // Narrow first: a definition's name stands as a word in its file, so only those files need an outline.
-    const narrowed = await this.definitionsInGrepHits(query.member, matcher);
+    const narrowed = await this.definitionsInGrepHits(query.member, Date.now() + (this.options.parseBudgetMs ?? 8000));
     if (narrowed.complete) return narrowed.items;
     const indexed = this.collect(this.codeFileList().map((f) => f.path), matcher);
     return this.partial(indexed, `definitions(${JSON.stringify(name)})`);
@@ -189,6 +189,7 @@ export class CodeIntelligence {
     this.startIndexing(); // what this query parses also feeds the index
     const token = member.replace(/^~/, '');
     const max = clampInt(opts.maxResults, 100, 1000);
+    const deadline = Date.now() + (this.options.parseBudgetMs ?? 8000);
     const grep = await this.host.grep(token, {
       fixed: true,
       word: true,
@@ -211,7 +212,6 @@ export class CodeIntelligence {
     let unchecked = grep.total - grep.hits.length;
     let parsedFiles = 0;
     let parsedBytes = 0;
-    const deadline = Date.now() + (this.options.parseBudgetMs ?? 8000);
     const yielder = new Yielder();
     for (let i = 0; i < paths.length; i++) {
       const path = paths[i]!;
@@ -347,15 +347,22 @@ export class CodeIntelligence {
     return out;
   }
 
-  /** Parses the files where grep finds the name (within the parse budget); complete when none was left out. */
-  private async definitionsInGrepHits(member: string, _matcher: unknown): Promise<{ items: Definition[]; complete: boolean }> {
+  /**
+   * Parses the files where grep finds the name until `deadline`; complete when none was left out. Files whose hit
+   * lines look like a definition go first (then smaller files), so a common name still finds its definition.
+   */
+  private async definitionsInGrepHits(member: string, deadline: number): Promise<{ items: Definition[]; complete: boolean }> {
     const token = member.replace(/^[~#]/, '');
     if (!token) return { items: [], complete: false };
     const grep = await this.host.grep(token, { fixed: true, word: true, maxResults: 2000, glob: codeExtensions().map((e) => `*.${e}`) });
     let complete = !(grep.truncated || grep.total > grep.hits.length);
-    const paths = [...new Set(grep.hits.map((h) => h.path))].filter((p) => this.languageOf(p));
+    const looksLikeDefinition = definitionLine(token);
+    const likely = new Set(grep.hits.filter((h) => looksLikeDefinition.test(h.text)).map((h) => h.path));
+    const sizes = new Map(this.host.files().map((f) => [f.path, f.size]));
+    const paths = [...new Set(grep.hits.map((h) => h.path))]
+      .filter((p) => this.languageOf(p))
+      .sort((a, b) => Number(likely.has(b)) - Number(likely.has(a)) || (sizes.get(a) ?? 0) - (sizes.get(b) ?? 0));
     const stamps = await this.statAll(paths);
-    const deadline = Date.now() + (this.options.parseBudgetMs ?? 8000);
     const yielder = new Yielder();
     const done: string[] = [];
     for (let i = 0; i < paths.length; i++) {
@@ -488,6 +495,14 @@ export class CodeIntelligence {
     p.durationMs = Date.now() - started;
     return this.indexProgress();
   }
+}
+
+/** A line where `name` is probably being defined (a keyword before it, or an assignment / signature after it). */
+function definitionLine(name: string): RegExp {
+  const n = name.replace(/[$]/g, '\\$');
+  return new RegExp(
+    `\\b(function|class|def|fn|func|interface|type|struct|enum|trait|impl|module|namespace|const|let|var|macro)\\b[^;=(]*\\b${n}\\b|\\b${n}\\s*(=\\s*(function|\\(|async)|:\\s*function|\\([^)]*\\)\\s*\\{)`,
+  );
 }
 
 function toDefinition(path: string, s: OutlineSymbol): Definition {
