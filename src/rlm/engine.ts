@@ -589,7 +589,7 @@ async function childRun(
 
 /** A finished child run's final (with its checked citations) and run_end, like the root run's. */
 async function endChildRun(tree: RunTree, outcome: RunOutcome, subcallId: string, spec: WorkspaceSpec): Promise<void> {
-  const answer = outcome.answer;
+  const answer = capAnswer(outcome.answer);
   if (answer) {
     // A text child cites input.txt, which is no file of the workspace: its citations are not checked against it.
     const citations = spec.virtualFiles?.length ? [] : await checkCitations(answer, spec.roots).catch(() => []);
