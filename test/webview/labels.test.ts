@@ -85,3 +85,17 @@ test('a conversation: each question\'s run under its own prefix, numbered, none 
   assert.equal(tree.get('q2:run1')?.parent?.id, 'q2:s2', 'child runs stay under their own sub-call');
   assert.equal(tree.size, 2 * new TrajectoryTree(first).size);
 });
+
+test('a conversation\'s header: its questions, the sum of their turns, sub-calls and tokens, the last one\'s status', async () => {
+  const { sessionEvents } = await import('../../src/webview/sessionEvents');
+  const { summarize } = await import('../../src/webview/model/summary');
+  const one = summarize(new TrajectoryTree(smallTrajectory()));
+  const both = summarize(new TrajectoryTree(sessionEvents([smallTrajectory(), smallTrajectory()])));
+  assert.equal(both.questions, 2);
+  assert.equal(both.iterations, 2 * one.iterations);
+  assert.equal(both.subCalls, 2 * one.subCalls);
+  assert.deepEqual(both.usage, { inputTokens: 2 * one.usage.inputTokens, outputTokens: 2 * one.usage.outputTokens });
+  assert.equal(both.childRuns, 2, 'the second question is not a child run');
+  assert.equal(both.stopReason, 'final');
+  assert.equal(both.live, false);
+});

@@ -44,11 +44,16 @@ export interface Summary {
   cost?: number;
   durationMs: number;
   answer?: string;
+  /** Top-level runs: more than one in a conversation (one per question). */
+  questions: number;
 }
 
 export function summarize(tree: TrajectoryTree, now = Date.now()): Summary {
-  const root = tree.rootRun;
-  const start = root?.event as RunStartEvent | undefined;
+  // A conversation has one top-level run per question: the header speaks for all of them, the last one's status.
+  const tops = tree.root.children.filter((n) => n.kind === 'run' && (n.event as RunStartEvent).depth === 0);
+  const root = tops.length > 1 ? tops[tops.length - 1] : tree.rootRun;
+  const start = (tops[0] ?? root)?.event as RunStartEvent | undefined;
+  const topIds = new Set(tops.map((n) => n.event.runId));
   const provider = start?.provider ?? '';
   const modelOfRun = new Map<string, string>();
   for (const e of tree.events) if (e.type === 'run_start') modelOfRun.set(e.runId, e.model);
@@ -71,17 +76,40 @@ export function summarize(tree: TrajectoryTree, now = Date.now()): Summary {
   for (const e of tree.events) {
     lastTime = Math.max(lastTime, e.time);
     if (e.type === 'iteration') {
-      if (e.runId === start?.runId) iterations++;
+      if (e.runId === start?.runId || topIds.has(e.runId)) iterations++;
       charge(modelOfRun.get(e.runId) ?? start?.model ?? '', e.usage);
     } else if (e.type === 'subcall') {
       subCalls++;
       // An rlm_query's tokens are its child run's iterations, already counted above.
       if (e.kind === 'llm_query') charge(e.model, e.usage);
-    } else if (e.type === 'run_start' && e !== start) childRuns++;
+    } else if (e.type === 'run_start' && e.depth > 0) childRuns++;
     else if (e.type === 'evidence') evidence++;
   }
 
   const end = root?.end;
+  if (tops.length > 1) {
+    const ends = tops.map((n) => n.end);
+    const all = ends.every(Boolean);
+    const sum = (f: (e: NonNullable<(typeof ends)[number]>) => number) => ends.reduce((n, e) => n + (e ? f(e) : 0), 0);
+    return {
+      question: start?.question ?? '',
+      provider,
+      model: start?.model ?? '',
+      subModel: start?.subModel ?? '',
+      stopReason: end?.stopReason,
+      detail: end?.detail,
+      live: !all,
+      iterations: all ? sum((e) => e.iterations) : iterations,
+      subCalls: all ? sum((e) => e.subCalls) : subCalls,
+      childRuns,
+      evidence,
+      usage: all ? { inputTokens: sum((e) => e.usage.inputTokens), outputTokens: sum((e) => e.usage.outputTokens) } : usage,
+      cost: costKnown && tree.events.length ? cost : undefined,
+      durationMs: sum((e) => e.durationMs),
+      answer: root?.final?.answer ?? (end?.answer || undefined),
+      questions: tops.length,
+    };
+  }
   return {
     question: start?.question ?? '',
     provider,
@@ -99,5 +127,6 @@ export function summarize(tree: TrajectoryTree, now = Date.now()): Summary {
     cost: costKnown && tree.events.length ? cost : undefined,
     durationMs: end?.durationMs ?? Math.max(0, (end ? lastTime : Math.max(lastTime, now)) - (start?.time ?? lastTime)),
     answer: root?.final?.answer ?? (end?.answer || undefined),
+    questions: Math.max(1, tops.length),
   };
 }

@@ -28,7 +28,8 @@ const stat = (label: string, value: string | number, id?: string) => html`<span 
 export function headerHtml(s: Summary): SafeHtml {
   const status = s.live ? html`<span class="status live"><span class="codicon codicon-loading codicon-modifier-spin"></span> running</span>` : html`<span class="status ${s.stopReason === 'final' ? 'ok' : 'warn'}" title="${s.detail ?? ''}">${s.stopReason ?? 'ended'}${s.detail ? html`: ${s.detail}` : ''}</span>`;
   const models = s.subModel && s.subModel !== s.model ? `${s.model} · sub-calls: ${s.subModel}` : s.model;
-  return html`<div class="question" title="${s.question}">${s.question || '(no question yet)'}</div>
+  const title = s.questions > 1 ? `Conversation, ${s.questions} questions: ${s.question}` : s.question;
+  return html`<div class="question" title="${title}">${title || '(no question yet)'}</div>
 <div class="meta"><span class="codicon codicon-hubot"></span> <span class="models">${models || 'unknown model'}</span>${s.provider ? html` <span class="provider">(${s.provider})</span>` : ''} ${status}</div>
 <div class="stats">${stat('iterations', s.iterations, 'iterations')}${stat('sub-calls', s.subCalls, 'subCalls')}${stat('child runs', s.childRuns, 'childRuns')}${stat('evidence', s.evidence, 'evidence')}${stat('tokens', `${formatTokens(s.usage.inputTokens)} in / ${formatTokens(s.usage.outputTokens)} out`, 'tokens')}${stat('cost', formatCost(s.cost), 'cost')}${stat('time', formatDuration(s.durationMs), 'time')}</div>`;
 }
