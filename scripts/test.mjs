@@ -51,8 +51,18 @@ function main() {
   }
 
   if (!nodeTests(only.length ? only : findTests(join(root, 'test')))) failed = true;
+  if (full && !evalDatasetStep()) failed = true;
   if (full && existsSync(join(root, 'test/vscode/run.mjs')) && !vscodeSuite()) failed = true;
   return failed;
+}
+
+// The built-in eval sets stay true: their packages (npm pack, cached in ~/.cache/rlm/eval) still hold every expected
+// answer. A cold cache needs the npm registry: unreachable, it fails loudly (exit 2), never skips.
+function evalDatasetStep() {
+  const started = Date.now();
+  const ok = run(process.execPath, ['--import', 'tsx', join(root, 'scripts/verify-eval-dataset.ts')]) === 0;
+  summaries.push(`eval datasets verified against their packages: ${ok ? 'ok' : 'FAILED'} in ${seconds(started)}`);
+  return ok;
 }
 
 function ensureToolchainStep() {

@@ -83,7 +83,7 @@ export function parseItem(raw: unknown, baseDir: string): EvalItem {
   const choices = o.choices === undefined ? undefined : stringMap(o.choices, id);
   const tags = o.tags === undefined ? undefined : stringArray(o.tags, `item ${id}: "tags"`);
   const expected = parseExpected(o.expected, id, choices);
-  return { id, workspace, question, expected, choices, tags, baseDir };
+  return { id, workspace, question, expected, choices, tags, baseDir, ...(o.check !== undefined ? { check: o.check } : {}) };
 }
 
 function parseExpected(raw: unknown, id: string, choices: Record<string, string> | undefined): Expected {

@@ -22,6 +22,8 @@ export interface EvalItem {
   /** For choice questions: letter → text. */
   choices?: Record<string, string>;
   tags?: string[];
+  /** Ground-truth checks, for scripts/verify-eval-dataset.ts only (src/eval/verify.ts); the runner ignores them. */
+  check?: unknown;
   /** The dataset file's folder, for dir: workspaces (not serialised). */
   baseDir: string;
 }
