@@ -31,7 +31,9 @@ export function questionText(item: Pick<EvalItem, 'question' | 'expected' | 'cho
 
 export function scoreAnswer(expected: Expected, answer: string, citations: RawCitation[]): Score {
   const raw = scoreRaw(expected, answer, citations);
-  return { ...raw, correct: raw.score >= CORRECT_AT };
+  // Four decimals: results.jsonl and summaries stay exact and comparable across runs (no 0.5714285714285715).
+  const score = Math.round(raw.score * 1e4) / 1e4;
+  return { ...raw, score, correct: score >= CORRECT_AT };
 }
 
 function scoreRaw(e: Expected, answer: string, citations: RawCitation[]): Omit<Score, 'correct'> {
