@@ -158,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): RlmExtensionApi {
  * Runs are cancelled by the subscriptions' dispose (registry.cancelAll); searches they started die with their
  * sandbox. Whatever is still running when the extension goes is killed here, at once: no child outlives the host.
  */
-export function deactivate(): void {
+export async function deactivate(): Promise<void> {
   loadedCore?.childProcesses.killChildren();
+  await loadedCore?.sessions.disposeSessions();
 }

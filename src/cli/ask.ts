@@ -6,6 +6,7 @@ import { runRlm } from '../rlm/engine';
 import type { TrajectoryEvent } from '../rlm/events';
 import { JsonlTrajectoryWriter } from '../rlm/trajectoryFile';
 import { toOfficialLog } from '../rlm/trajectoryFormats';
+import { formatFooter, RunAccountBuilder } from '../rlm/runAccount';
 import type { RunResult } from '../rlm/types';
 import { addLimitOptions, addModelOptions, addOutputOptions, addWorkspaceOptions, type OutputOptions, type RunOptions } from './options';
 import { runSetup } from './runSetup';
@@ -63,8 +64,7 @@ async function ask(question: string, opts: AskOptions): Promise<number> {
       // Without an answer exitStatus says why, once; with one, say which limit ended the run.
       if (result.stopReason !== 'final' && result.answer) process.stderr.write(`[rlm] stopped: ${result.stopReason}${result.detail ? ` (${result.detail})` : ''}\n`);
       if (result.secretsRedacted) process.stderr.write(`[rlm] ${result.secretsRedacted} secret value(s) were cut from what the model saw (--include-secrets sends them)\n`);
-      const cost = result.costUsd === null ? '' : ` · $${result.costUsd.toFixed(4)}`;
-      process.stderr.write(`[rlm] ${result.iterations} turns · ${result.subCalls} sub-calls · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens${cost} · ${(result.durationMs / 1000).toFixed(1)} s\n`);
+      process.stderr.write(`[rlm] ${formatFooter(ending.account())}\n`);
     }
     return exitStatus(result, interrupt.received);
   } catch (e) {
@@ -88,27 +88,25 @@ function exitStatus(result: RunResult, signal: 'SIGINT' | 'SIGTERM' | undefined)
   return signal ? SIGNAL_EXIT[signal] : 1;
 }
 
-/** What the root run did so far, for a run_end written at a forced exit (the engine had no time to write its own). */
+/**
+ * The run's account as events arrive: the summary line, and a run_end written at a forced exit (the engine had no
+ * time to write its own).
+ */
 function runEndFallback() {
   const started = Date.now();
   let seen = false;
-  let iterations = 0;
-  let subCalls = 0;
-  const usage = { inputTokens: 0, outputTokens: 0 };
+  const builder = new RunAccountBuilder();
   return {
     get seen() {
       return seen;
     },
     observe(e: TrajectoryEvent): void {
       if (e.type === 'run_end' && e.runId === 'r0') seen = true;
-      if (e.type === 'iteration' && e.runId === 'r0') iterations++;
-      if (e.type === 'subcall' && !e.cached) subCalls++;
-      if (e.type === 'iteration' || e.type === 'subcall') {
-        usage.inputTokens += e.usage.inputTokens;
-        usage.outputTokens += e.usage.outputTokens;
-      }
+      builder.add(e);
     },
+    account: () => builder.account(),
     event(signal: string | undefined): TrajectoryEvent {
+      const { turns: iterations, subCalls, usage, costUsd } = builder.account();
       return {
         type: 'run_end',
         id: 'forced-exit',
@@ -119,6 +117,7 @@ function runEndFallback() {
         iterations,
         subCalls,
         usage,
+        costUsd,
         durationMs: Date.now() - started,
       };
     },

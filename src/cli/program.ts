@@ -4,11 +4,12 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { askCommand } from './ask';
+import { chatCommand } from './chat';
 import { evalCommand } from './eval';
 import { UsageError } from './usageError';
 
 /** Every subcommand: a factory given the function that records its exit status. Add a command here. */
-const COMMANDS: ((exit: (code: number) => void) => Command)[] = [askCommand, evalCommand];
+const COMMANDS: ((exit: (code: number) => void) => Command)[] = [askCommand, chatCommand, evalCommand];
 
 const KEY_NOTE = '\nThe API key comes from OPENAI_API_KEY (never from a flag, so it stays out of shell history and process lists).';
 

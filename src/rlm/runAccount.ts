@@ -22,10 +22,9 @@ export interface RunAccount {
 
 /** Adds events one by one (live progress) and reports the account so far. */
 export class RunAccountBuilder {
-  private rootRunId?: string;
-  private startTime?: number;
+  /** Root runs (depth 0): one for a run, several for a session's runs in one list. Start time, and duration once ended. */
+  private readonly roots = new Map<string, { start: number; durationMs?: number }>();
   private lastTime?: number;
-  private endDurationMs?: number;
   private turns = 0;
   private subCalls = 0;
   private cachedSubCalls = 0;
@@ -42,13 +41,11 @@ export class RunAccountBuilder {
     switch (e.type) {
       case 'run_start':
         this.modelOfRun.set(e.runId, e.model);
-        if (this.rootRunId === undefined && !e.parentId && e.depth === 0) {
-          this.rootRunId = e.runId;
-          this.startTime = e.time;
-        } else this.childRuns++;
+        if (e.depth === 0 && !e.parentId) this.roots.set(e.runId, { start: e.time });
+        else this.childRuns++;
         return;
       case 'iteration':
-        if (e.runId === this.rootRunId) this.turns++;
+        if (this.roots.has(e.runId)) this.turns++;
         this.charge(this.modelOfRun.get(e.runId) ?? '', e.usage, e.costUsd);
         return;
       case 'subcall':
@@ -57,9 +54,11 @@ export class RunAccountBuilder {
         // An rlm_query's tokens are its child run's turns and sub-calls, already counted as they happened.
         if (e.kind === 'llm_query') this.charge(e.model, e.usage, e.cached ? 0 : e.costUsd);
         return;
-      case 'run_end':
-        if (e.runId === this.rootRunId) this.endDurationMs = e.durationMs;
+      case 'run_end': {
+        const root = this.roots.get(e.runId);
+        if (root) root.durationMs = e.durationMs;
         return;
+      }
       default:
         return;
     }
@@ -67,8 +66,9 @@ export class RunAccountBuilder {
 
   /** The account so far; `now` ends a live run's time. */
   account(now = Date.now()): RunAccount {
-    const start = this.startTime ?? this.lastTime ?? now;
-    const durationMs = this.endDurationMs ?? Math.max(0, (this.lastTime === undefined ? now : Math.max(this.lastTime, now)) - start);
+    const until = this.lastTime === undefined ? now : Math.max(this.lastTime, now);
+    let durationMs = 0;
+    for (const r of this.roots.values()) durationMs += r.durationMs ?? Math.max(0, until - r.start);
     return {
       turns: this.turns,
       subCalls: this.subCalls,

@@ -26,6 +26,11 @@ export interface AskOptions {
   signal?: AbortSignal;
   onEvent?: (event: TrajectoryEvent) => void;
   focus?: FocusItem[];
+  /** This question's models, limits and prices when they differ from the session's (a chat's picked model). */
+  model?: ModelClient;
+  subModel?: ModelClient;
+  limits?: Partial<RlmLimits>;
+  prices?: PriceTable;
 }
 
 /** One question's outcome: the engine's result, its number in the session and its account. */
@@ -89,14 +94,15 @@ export class Session {
     try {
       const state = await this.sandboxState();
       const bound = await this.sandbox();
-      const builder = new RunAccountBuilder(this.options.prices);
+      const prices = opts.prices ?? this.options.prices;
+      const builder = new RunAccountBuilder(prices);
       const result = await runRlm({
         question,
         workspace: this.spec,
-        model: this.options.model,
-        subModel: this.options.subModel,
-        limits: this.options.limits,
-        prices: this.options.prices,
+        model: opts.model ?? this.options.model,
+        subModel: opts.model ? opts.subModel : (opts.subModel ?? this.options.subModel),
+        limits: opts.limits ?? this.options.limits,
+        prices,
         signal: opts.signal,
         focus: opts.focus,
         session: { sandbox: bound, memo: sessionMemo(this.turns, state) },

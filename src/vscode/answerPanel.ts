@@ -6,6 +6,7 @@
 // switch. Messages follow the typed protocol in src/webview/protocol.ts.
 import * as vscode from 'vscode';
 import type { LiveRun } from '../rlm/liveRun';
+import { accountOf, formatFooter } from '../rlm/runAccount';
 import type { RunResult } from '../rlm/types';
 import { makeNonce, panelPage } from '../webview/page';
 import type { PanelPlacement } from '../webview/placement';
@@ -33,17 +34,9 @@ const STOP_TEXT: Record<string, string> = {
   model_error: 'The model failed',
 };
 
-/** The answer's one-line account. */
-function footerOf(result: RunResult): string {
-  const k = (n: number) => (n < 1000 ? String(n) : `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`);
-  const parts = [
-    STOP_TEXT[result.stopReason] ?? result.stopReason,
-    `${result.iterations} turn${result.iterations === 1 ? '' : 's'}`,
-    `${result.subCalls} sub-call${result.subCalls === 1 ? '' : 's'}`,
-    `${k(result.usage.inputTokens)} in / ${k(result.usage.outputTokens)} out tokens`,
-    `${(result.durationMs / 1000).toFixed(1)} s`,
-  ];
-  return parts.join(' · ');
+/** The answer's one-line account: its stop, then the run account's footer (the same numbers every view shows). */
+function footerOf(run: LiveRun, result: RunResult): string {
+  return [STOP_TEXT[result.stopReason] ?? result.stopReason, formatFooter(accountOf(run.events))].join(' · ');
 }
 
 interface Turn {
@@ -225,5 +218,5 @@ function turnView(t: Turn): ConversationTurn {
   if (!run.done) return { ...base, status: 'running' };
   if (!run.result) return { ...base, status: 'failed', detail: run.error ?? 'unknown error' };
   const r = run.result;
-  return { ...base, status: 'done', answer: r.answer, citations: r.citations, stopReason: r.stopReason, detail: r.detail, footer: footerOf(r) };
+  return { ...base, status: 'done', answer: r.answer, citations: r.citations, stopReason: r.stopReason, detail: r.detail, footer: footerOf(run, r) };
 }

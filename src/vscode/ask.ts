@@ -10,6 +10,8 @@ import { resolveModels, verifyReachable, type ResolvedModels } from './providers
 import type { ApiKeys } from './secrets';
 import { readPrices, readSettings } from './settings';
 import { buildWorkspace } from './workspaceSpec';
+import { sessionStore } from './sessions';
+import { accountOf, formatFooter } from '../rlm/runAccount';
 
 export interface AskServices {
   registry: RunRegistry;
@@ -55,11 +57,7 @@ export async function startAsk(services: AskServices, request: AskRequest): Prom
   if (request.token?.isCancellationRequested) run.cancel();
   const result = (async () => {
     try {
-      const { runRlm } = await import('../rlm/engine');
-      const started = Date.now();
-      const outcome = await runRlm({
-        question: request.question,
-        workspace: workspace.spec,
+      const common = {
         model: models.model,
         subModel: models.subModel,
         limits: settings.limits,
@@ -67,8 +65,12 @@ export async function startAsk(services: AskServices, request: AskRequest): Prom
         signal: run.signal,
         onEvent: run.push,
         focus: request.focus,
-      });
-      log.info(`[${run.id}] ${outcome.stopReason} after ${outcome.iterations} iterations, ${outcome.subCalls} sub-calls, ${Date.now() - started} ms${outcome.detail ? `: ${redactor.redact(outcome.detail)}` : ''}`);
+      };
+      // A conversation's question runs in its session: the live sandbox and the earlier answers carry over.
+      const outcome = request.session
+        ? await sessionStore().open(request.session, () => ({ workspace: workspace.spec, ...common })).ask(request.question, common)
+        : await (await import('../rlm/engine')).runRlm({ question: request.question, workspace: workspace.spec, ...common });
+      log.info(`[${run.id}] ${outcome.stopReason}: ${formatFooter(accountOf(run.events))}${outcome.detail ? `: ${redactor.redact(outcome.detail)}` : ''}`);
       run.finish(outcome);
       return outcome;
     } catch (error) {

@@ -1,5 +1,6 @@
 // rlm_askWorkspace: a language model tool so agent mode can hand a whole-codebase question to the RLM and
 // get the answer back with its path:line citations.
+import { accountOf, formatFooter } from '../rlm/runAccount';
 import * as vscode from 'vscode';
 import { startAsk, type AskServices } from './ask';
 import { ConfigurationError } from './providers';
@@ -35,7 +36,7 @@ export function createAskTool(services: AskServices): vscode.LanguageModelTool<A
         result.answer || `RLM found no answer (${result.detail ?? result.stopReason}).`,
         citations.length ? `\nCitations:\n${citations.join('\n')}` : '',
         result.stopReason === 'final' || !result.answer ? '' : `\n(RLM stopped early: ${result.detail ?? result.stopReason}; this is a best-effort answer.)`,
-        `\n(RLM run ${started.run.id}: ${result.iterations} iterations, ${result.subCalls} sub-calls.)`,
+        `\n(RLM run ${started.run.id}: ${formatFooter(accountOf(started.run.events))}.)`,
       ].join('');
       return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
     },

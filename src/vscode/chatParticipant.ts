@@ -10,6 +10,7 @@ import { ConfigurationError } from './providers';
 import { readSettings } from './settings';
 import { citationUri } from './workspaceSpec';
 import { SettledSteps } from '../rlm/progressSteps';
+import { accountOf, formatFooter } from '../rlm/runAccount';
 
 export const PARTICIPANT_ID = 'rlm-vscode.rlm';
 /** Cap on reference entries per answer (evidence can name hundreds of files). */
@@ -21,6 +22,24 @@ export interface RlmChatResultMetadata {
   stopReason?: string;
   question: string;
   citedPaths?: string[];
+  /** The conversation's session: the next @rlm question in this chat continues it. */
+  session?: string;
+}
+
+let chatSessions = 0;
+
+/**
+ * The session of this chat conversation: the one the latest @rlm answer in its history names, or a new one (a new
+ * conversation has no @rlm answer in its history).
+ */
+export function chatSessionId(history: vscode.ChatContext['history']): string {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const turn = history[i];
+    if (!(turn instanceof vscode.ChatResponseTurn) || turn.participant !== PARTICIPANT_ID) continue;
+    const session = (turn.result.metadata as RlmChatResultMetadata | undefined)?.session;
+    if (session) return session;
+  }
+  return `chat-${Date.now().toString(36)}-${(++chatSessions).toString(36)}`;
 }
 
 /** #file and selection references -> the question's focus. */
@@ -67,7 +86,7 @@ export function streamAnswer(stream: vscode.ChatResponseStream, answer: string):
 }
 
 export function createChatHandler(services: AskServices): vscode.ChatRequestHandler {
-  return async (request, _context, stream, token): Promise<vscode.ChatResult> => {
+  return async (request, context, stream, token): Promise<vscode.ChatResult> => {
     const question = request.prompt.trim();
     if (!question) {
       stream.markdown('Ask a question about this workspace, for example `@rlm where is the config file parsed?`');
@@ -77,14 +96,15 @@ export function createChatHandler(services: AskServices): vscode.ChatRequestHand
     // The chat's picked model, unless the user chose a specific provider for RLM.
     const chatModel = settings.provider === 'auto' || settings.provider === 'vscode-lm' ? request.model : undefined;
     const focus = await focusFromReferences(request.references);
+    const session = chatSessionId(context.history);
     let started;
     try {
-      started = await startAsk(services, { question, origin: 'chat', focus, chatModel, token });
+      started = await startAsk(services, { question, origin: 'chat', focus, chatModel, token, session });
     } catch (error) {
       if (error instanceof ConfigurationError) {
         stream.markdown(error.message);
         for (const action of error.actions) stream.button({ command: action.command, title: action.title, arguments: action.args });
-        return { errorDetails: { message: error.message }, metadata: { question } satisfies RlmChatResultMetadata };
+        return { errorDetails: { message: error.message }, metadata: { question, session } satisfies RlmChatResultMetadata };
       }
       throw error;
     }
@@ -112,19 +132,20 @@ export function createChatHandler(services: AskServices): vscode.ChatRequestHand
     if (!run.result) {
       stream.markdown(`RLM failed: ${run.error ?? 'unknown error'}`);
       stream.button(trajectoryButton);
-      return { errorDetails: { message: run.error ?? 'RLM failed' }, metadata: { runId: run.id, question } satisfies RlmChatResultMetadata };
+      return { errorDetails: { message: run.error ?? 'RLM failed' }, metadata: { runId: run.id, question, session } satisfies RlmChatResultMetadata };
     }
     const result = run.result;
     if (result.stopReason === 'cancelled') {
       stream.markdown('Cancelled.');
-      return { metadata: { runId: run.id, stopReason: result.stopReason, question } satisfies RlmChatResultMetadata };
+      return { metadata: { runId: run.id, stopReason: result.stopReason, question, session } satisfies RlmChatResultMetadata };
     }
     // Only FINAL gives an answer: a run that ended without one says why instead.
     const citedPaths = result.answer ? streamAnswer(stream, result.answer) : [];
     if (!result.answer) stream.markdown(`No answer: ${result.detail ?? result.stopReason}.`);
     else if (result.stopReason !== 'final') stream.markdown(`\n\n_${result.detail ?? `Stopped: ${result.stopReason}`} (best-effort answer)._`);
+    stream.markdown(`\n\n_${formatFooter(accountOf(run.events))}_`);
     stream.button(trajectoryButton);
-    return { metadata: { runId: run.id, stopReason: result.stopReason, question, citedPaths: [...new Set(citedPaths)] } satisfies RlmChatResultMetadata };
+    return { metadata: { runId: run.id, stopReason: result.stopReason, question, citedPaths: [...new Set(citedPaths)], session } satisfies RlmChatResultMetadata };
   };
 }
 
@@ -134,9 +155,12 @@ export const followupProvider: vscode.ChatFollowupProvider = {
     if (!metadata?.runId || metadata.stopReason === 'cancelled') return [];
     const followups: vscode.ChatFollowup[] = [];
     const first = metadata.citedPaths?.[0];
+    // Real follow-ups: asked in this conversation, they run in its session (the sandbox and the answer carry over).
     if (first) followups.push({ prompt: `Explain how ${first} works and what depends on it.`, label: `Explain ${first}` });
-    followups.push({ prompt: `Where is this tested? (${metadata.question})`, label: 'Where is this tested?' });
-    if (metadata.stopReason && metadata.stopReason !== 'final') followups.push({ prompt: metadata.question, label: 'Try again' });
+    followups.push({ prompt: 'Where is what you just described tested?', label: 'Where is this tested?' });
+    if (metadata.stopReason && metadata.stopReason !== 'final') {
+      followups.push({ prompt: `Continue from what you found so far and answer: ${metadata.question}`, label: 'Continue' });
+    }
     return followups;
   },
 };

@@ -7,3 +7,4 @@ export * as openCitation from './openCitation';
 export * as settings from './settings';
 export * as workspaceSpec from './workspaceSpec';
 export * as childProcesses from '../workspace/childProcesses';
+export * as sessions from './sessions';

@@ -4,5 +4,7 @@ export declare const FOCUS_QUESTION: string;
 export declare const EXCLUDE_QUESTION: string;
 export declare const SLOW_QUESTION: string;
 export declare const TEST_API_KEY: string;
+export declare const CHAT_FIRST: string;
+export declare const CHAT_SECOND: string;
 export declare function writeWorkspace(dir: string): string;
 export declare function modelScript(): unknown;

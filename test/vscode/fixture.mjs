@@ -14,6 +14,9 @@ export const TOUR_QUESTION = 'TOURCHECK how does a greeting reach the console?';
 export const STEPS_QUESTION = 'STEPSCHECK what prints the greeting?';
 /** Asked from the answer panel's follow-up box after TOUR_QUESTION: reads the first question's variable when the session kept it. */
 export const FOLLOWUP_QUESTION = 'FOLLOWUPCHECK and where is shout defined?';
+/** Two @rlm questions in one chat conversation: the second runs in the first one's session. */
+export const CHAT_FIRST = 'CHATSESSION-ONE where is shout defined?';
+export const CHAT_SECOND = 'CHATSESSION-TWO and what did you find before?';
 /** The key the suite stores with "RLM: Set API Key"; the harness then checks no file on the server holds it. */
 export const TEST_API_KEY = 'sk-rlmtest-0123456789abcdef';
 
@@ -92,6 +95,29 @@ print('STEP1-DONE ' + hits.map((h) => h.path + ':' + h.line).join(', '));
       // Live steps: a grep, then a reply held for 8 s.
       { match: 'STEPS-STEP1', reply: { text: js("FINAL('The greeting is printed by src/index.ts:3.');"), delayMs: 8000 } },
       { match: 'STEPSCHECK', reply: js("const found = await context.grep('console.log'); print('STEPS-STEP1 ' + found.length);") },
+      // A follow-up's first message carries the earlier questions and answers (the session's transcript), so the
+      // follow-up rules come before the rules of the questions they follow.
+      // The follow-up: the session's sandbox still has \`tour\` from the first question (FOLLOWUP-SESSION), or not.
+      {
+        match: 'FOLLOWUPCHECK',
+        reply: js(`
+FINAL((typeof tour === 'undefined' ? 'FOLLOWUP-NO-SESSION' : 'FOLLOWUP-SESSION ' + tour.hits.length + ' hits') + ': shout is defined in src/util/strings.ts:1.');
+`),
+      },
+      // Two @rlm questions in one chat: the second reads the variable the first defined, if the session kept it.
+      {
+        match: 'CHATSESSION-TWO',
+        reply: js(`
+FINAL(typeof chatFound === 'undefined' ? 'CHAT-NO-SESSION' : 'CHAT-SESSION ' + chatFound[0].path + ':' + chatFound[0].line);
+`),
+      },
+      {
+        match: 'CHATSESSION-ONE',
+        reply: js(`
+var chatFound = await context.grep('export function shout');
+FINAL('shout is defined in ' + chatFound[0].path + ':' + chatFound[0].line + '.');
+`),
+      },
       // The tour (issue 14's panels): turn 1 greps, turn 2 fans out 8 sub-calls and starts a child run, turn 3 answers.
       { match: 'SUMMARIZE-PART:', reply: 'This part builds or prints the greeting.' },
       {
@@ -120,13 +146,6 @@ print('TOUR-STEP2 ' + tour.parts.length + ' parts; child: ' + tour.child);
         reply: js(`
 var tour = { hits: await context.grep('greet') };
 print('TOUR-STEP1 ' + tour.hits.map((h) => h.path + ':' + h.line).join(', '));
-`),
-      },
-      // The follow-up: the session's sandbox still has \`tour\` from the first question (FOLLOWUP-SESSION), or not.
-      {
-        match: 'FOLLOWUPCHECK',
-        reply: js(`
-FINAL((typeof tour === 'undefined' ? 'FOLLOWUP-NO-SESSION' : 'FOLLOWUP-SESSION ' + tour.hits.length + ' hits') + ': shout is defined in src/util/strings.ts:1.');
 `),
       },
       // a reply that takes long: the test cancels it

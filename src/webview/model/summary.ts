@@ -1,31 +1,10 @@
-// The header's facts: question, models, stop reason and totals. Taken from the root run's run_end when it has
-// arrived, counted from the events so far while the run is live.
+// The header's facts: question, models, stop reason and totals. The totals are the run account's
+// (src/rlm/runAccount.ts), live or finished, priced by the one price source (src/rlm/prices.ts); a conversation's
+// header sums its questions' runs.
 import type { RunStartEvent, StopReason } from '../../rlm/events';
 import type { TokenUsage } from '../../rlm/models/types';
 import type { TrajectoryTree } from './tree';
-
-/** USD per million tokens, for models whose list price is public. Others show no cost rather than a guess. */
-const PRICES: Record<string, { input: number; output: number }> = {
-  'gpt-4o': { input: 2.5, output: 10 },
-  'gpt-4o-mini': { input: 0.15, output: 0.6 },
-  'gpt-4.1': { input: 2, output: 8 },
-  'gpt-4.1-mini': { input: 0.4, output: 1.6 },
-  'gpt-4.1-nano': { input: 0.1, output: 0.4 },
-  'gpt-5': { input: 1.25, output: 10 },
-  'gpt-5-mini': { input: 0.25, output: 2 },
-  'gpt-5-nano': { input: 0.05, output: 0.4 },
-  o3: { input: 2, output: 8 },
-  'o4-mini': { input: 1.1, output: 4.4 },
-};
-
-/** Price per million tokens, matching a dated snapshot ("gpt-4o-2024-08-06") to its model. */
-export function priceOf(model: string, provider?: string): { input: number; output: number } | undefined {
-  if (provider === 'ollama') return { input: 0, output: 0 }; // runs locally
-  const name = model.toLowerCase().replace(/^openai\//, '');
-  if (PRICES[name]) return PRICES[name];
-  const dated = name.replace(/-\d{4}-\d{2}-\d{2}$/, '');
-  return PRICES[dated];
-}
+import { accountOf } from '../../rlm/runAccount';
 
 export interface Summary {
   question: string;
@@ -35,8 +14,12 @@ export interface Summary {
   stopReason?: StopReason;
   detail?: string;
   live: boolean;
+  /** Root turns (of every question in a conversation). */
   iterations: number;
+  /** Every sub-call the code made, cached ones included. */
   subCalls: number;
+  /** Of those, answered from the run's cache. */
+  cachedSubCalls: number;
   childRuns: number;
   evidence: number;
   usage: TokenUsage;
@@ -53,79 +36,26 @@ export function summarize(tree: TrajectoryTree, now = Date.now()): Summary {
   const tops = tree.root.children.filter((n) => n.kind === 'run' && (n.event as RunStartEvent).depth === 0);
   const root = tops.length > 1 ? tops[tops.length - 1] : tree.rootRun;
   const start = (tops[0] ?? root)?.event as RunStartEvent | undefined;
-  const topIds = new Set(tops.map((n) => n.event.runId));
-  const provider = start?.provider ?? '';
-  const modelOfRun = new Map<string, string>();
-  for (const e of tree.events) if (e.type === 'run_start') modelOfRun.set(e.runId, e.model);
-
-  let iterations = 0;
-  let subCalls = 0;
-  let childRuns = 0;
-  let evidence = 0;
-  let costKnown = true;
-  let cost = 0;
-  const usage = { inputTokens: 0, outputTokens: 0 };
-  const charge = (model: string, u: TokenUsage) => {
-    usage.inputTokens += u.inputTokens;
-    usage.outputTokens += u.outputTokens;
-    const price = priceOf(model, provider);
-    if (!price) costKnown = false;
-    else cost += (u.inputTokens * price.input + u.outputTokens * price.output) / 1_000_000;
-  };
-  let lastTime = start?.time ?? 0;
-  for (const e of tree.events) {
-    lastTime = Math.max(lastTime, e.time);
-    if (e.type === 'iteration') {
-      if (e.runId === start?.runId || topIds.has(e.runId)) iterations++;
-      charge(modelOfRun.get(e.runId) ?? start?.model ?? '', e.usage);
-    } else if (e.type === 'subcall') {
-      subCalls++;
-      // An rlm_query's tokens are its child run's iterations, already counted above.
-      if (e.kind === 'llm_query') charge(e.model, e.usage);
-    } else if (e.type === 'run_start' && e.depth > 0) childRuns++;
-    else if (e.type === 'evidence') evidence++;
-  }
-
+  const live = tops.length > 1 ? !tops.every((n) => n.end) : !root?.end;
   const end = root?.end;
-  if (tops.length > 1) {
-    const ends = tops.map((n) => n.end);
-    const all = ends.every(Boolean);
-    const sum = (f: (e: NonNullable<(typeof ends)[number]>) => number) => ends.reduce((n, e) => n + (e ? f(e) : 0), 0);
-    return {
-      question: start?.question ?? '',
-      provider,
-      model: start?.model ?? '',
-      subModel: start?.subModel ?? '',
-      stopReason: end?.stopReason,
-      detail: end?.detail,
-      live: !all,
-      iterations: all ? sum((e) => e.iterations) : iterations,
-      subCalls: all ? sum((e) => e.subCalls) : subCalls,
-      childRuns,
-      evidence,
-      usage: all ? { inputTokens: sum((e) => e.usage.inputTokens), outputTokens: sum((e) => e.usage.outputTokens) } : usage,
-      cost: costKnown && tree.events.length ? cost : undefined,
-      durationMs: sum((e) => e.durationMs),
-      answer: root?.final?.answer ?? (end?.answer || undefined),
-      questions: tops.length,
-    };
-  }
+  // The numbers are the run account's, the same every other view shows (summed over a conversation's runs).
+  const account = accountOf(tree.events, live ? now : undefined);
   return {
     question: start?.question ?? '',
-    provider,
+    provider: start?.provider ?? '',
     model: start?.model ?? '',
     subModel: start?.subModel ?? '',
     stopReason: end?.stopReason,
     detail: end?.detail,
-    live: !end,
-    iterations: end?.iterations ?? iterations,
-    subCalls: end?.subCalls ?? subCalls,
-    childRuns,
-    evidence,
-    // run_end's usage is the engine's own total; prefer it, keep the cost from the per-model split.
-    usage: end?.usage ?? usage,
-    cost: costKnown && tree.events.length ? cost : undefined,
-    durationMs: end?.durationMs ?? Math.max(0, (end ? lastTime : Math.max(lastTime, now)) - (start?.time ?? lastTime)),
+    live,
+    iterations: account.turns,
+    subCalls: account.subCalls + account.cachedSubCalls,
+    cachedSubCalls: account.cachedSubCalls,
+    childRuns: account.childRuns,
+    evidence: tree.events.filter((e) => e.type === 'evidence').length,
+    usage: account.usage,
+    cost: tree.events.length && account.costUsd !== null ? account.costUsd : undefined,
+    durationMs: account.durationMs,
     answer: root?.final?.answer ?? (end?.answer || undefined),
     questions: Math.max(1, tops.length),
   };

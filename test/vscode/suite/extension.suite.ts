@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RlmExtensionApi } from '../../../src/extension';
 import type { AskCommandResult } from '../../../src/vscode/askCommand';
-import { EXCLUDE_QUESTION, FOCUS_QUESTION, QUESTION, SLOW_QUESTION, TEST_API_KEY } from '../fixture.mjs';
+import { CHAT_FIRST, CHAT_SECOND, EXCLUDE_QUESTION, FOCUS_QUESTION, QUESTION, SLOW_QUESTION, TEST_API_KEY } from '../fixture.mjs';
 import { testInfo } from './info';
 import { recordingStream } from './recordingStream';
 import { test } from './runner';
@@ -113,6 +113,31 @@ test('files.exclude is honoured: excluded files are not in the sandbox\'s contex
   const result = await ask({ question: EXCLUDE_QUESTION, useSelection: false });
   assert.match(result.answer ?? '', /src\/greeting\.ts/, 'positive control: a normal file is listed');
   assert.doesNotMatch(result.answer ?? '', /generated\//);
+});
+
+/** A chat turn as VS Code puts it in the next request's history (its constructor is not public API). */
+function responseTurn(result: vscode.ChatResult): vscode.ChatResponseTurn {
+  const Turn = vscode.ChatResponseTurn as unknown as new (response: unknown[], result: vscode.ChatResult, participant: string) => vscode.ChatResponseTurn;
+  return new Turn([], result, 'rlm-vscode.rlm');
+}
+
+test('@rlm: two questions in one chat share a session: the second run reads the first one\'s variable', async () => {
+  const token = new vscode.CancellationTokenSource().token;
+  const first = (await api.chatHandler(chatRequest(CHAT_FIRST), { history: [] } as vscode.ChatContext, recordingStream().stream, token)) as vscode.ChatResult;
+  const session = (first.metadata as { session?: string }).session;
+  assert.ok(session, 'the answer names its session');
+  const rec = recordingStream();
+  const history = [responseTurn(first)];
+  const second = (await api.chatHandler(chatRequest(CHAT_SECOND), { history } as vscode.ChatContext, rec.stream, token)) as vscode.ChatResult;
+  const markdown = rec.of('markdown').map((a) => String(a[0])).join('');
+  assert.match(markdown, /CHAT-SESSION src\/util\/strings\.ts:1/, "the second run's sandbox had the first run's variable");
+  assert.equal((second.metadata as { session?: string }).session, session);
+  // The footer is the run account's: the second run took one turn and no sub-calls.
+  assert.match(markdown, /_1 turn · 0 sub-calls · [\d.k]+ in \/ [\d.k]+ out tokens · [\d.]+ s_/);
+  // A new conversation (empty history) starts a new session: the variable is not there.
+  const fresh = recordingStream();
+  await api.chatHandler(chatRequest(CHAT_SECOND), { history: [] } as vscode.ChatContext, fresh.stream, token);
+  assert.match(fresh.of('markdown').map((a) => String(a[0])).join(''), /CHAT-NO-SESSION/);
 });
 
 test('@rlm handler streams progress, anchors, references, markdown and a trajectory button', async () => {
