@@ -112,6 +112,8 @@ interface OfficialCall {
   /** Seconds. */
   execution_time: number;
   error?: string;
+  /** A child RLM's whole trajectory (the official library's RLMChatCompletion.metadata). */
+  metadata?: { run_metadata: Record<string, unknown>; iterations: OfficialIteration[] };
 }
 
 interface OfficialIteration {
@@ -146,37 +148,51 @@ function subtree(root: TrajectoryEvent, byParent: Map<string, TrajectoryEvent[]>
   for (const child of byParent.get(root.id) ?? []) subtree(child, byParent, out, seen);
 }
 
-/**
- * Our events as the official log: the root run's iterations, each with its code blocks and the sub-calls made
- * from them. The official format has no evidence, child-run or citation records, so every line also carries our
- * own events under an extra key (the official visualizer ignores unknown keys) and importing our export is lossless.
- */
-export function toOfficialLog(events: readonly TrajectoryEvent[]): string {
-  const root = events.find((e): e is RunStartEvent => e.type === 'run_start' && e.parentId === undefined) ?? events.find((e): e is RunStartEvent => e.type === 'run_start');
-  const byParent = childrenIndex(events);
-  const rootId = root?.id;
-  const rootRunId = root?.runId ?? events[0]?.runId;
-  const iterations = events
-    .filter((e) => e.type === 'iteration' && (rootId ? e.parentId === rootId : e.runId === rootRunId))
-    .sort((a, b) => (a as { iteration: number }).iteration - (b as { iteration: number }).iteration);
-  const final = events.find((e): e is FinalEvent => e.type === 'final' && e.runId === rootRunId);
-  const end = events.find((e): e is RunEndEvent => e.type === 'run_end' && e.runId === rootRunId);
+/** A run's configuration as the official RLMMetadata.to_dict() writes it. */
+function runMetadata(start: RunStartEvent | undefined): Record<string, unknown> {
+  return {
+    root_model: start?.model ?? null,
+    max_depth: start?.limits.maxDepth ?? null,
+    max_iterations: start?.limits.maxIterations ?? null,
+    backend: start?.provider ?? null,
+    backend_kwargs: start ? { model_name: start.model } : {},
+    environment_type: 'quickjs',
+    environment_kwargs: start ? { workspace: start.workspace.name, files: start.workspace.fileCount, bytes: start.workspace.totalBytes } : {},
+    other_backends: start && start.subModel && start.subModel !== start.model ? [start.subModel] : null,
+  };
+}
 
-  const claimed = new Set<string>();
-  const iterationLines: OfficialIteration[] = iterations.map((it) => {
+/** Everything about the events that export needs: children by parent id, and child run starts by their sub-call. */
+interface ExportIndex {
+  byParent: Map<string, TrajectoryEvent[]>;
+  childRunOf: Map<string, RunStartEvent>;
+  finalOf: Map<string, FinalEvent>;
+}
+
+function exportIndex(events: readonly TrajectoryEvent[]): ExportIndex {
+  const childRunOf = new Map<string, RunStartEvent>();
+  const finalOf = new Map<string, FinalEvent>();
+  for (const e of events) {
+    if (e.type === 'run_start' && e.parentId !== undefined) childRunOf.set(e.parentId, e);
+    if (e.type === 'final' && !finalOf.has(e.runId)) finalOf.set(e.runId, e);
+  }
+  return { byParent: childrenIndex(events), childRunOf, finalOf };
+}
+
+/** One run's iterations in the official shape; an rlm_query's child run goes whole into its call's `metadata`. */
+function officialIterations(iterations: readonly TrajectoryEvent[], start: RunStartEvent | undefined, ix: ExportIndex, seen: Set<string>): OfficialIteration[] {
+  const lines = iterations.map((it): OfficialIteration => {
     if (it.type !== 'iteration') throw new Error('unreachable');
-    const own: TrajectoryEvent[] = [];
-    subtree(it, byParent, own, claimed);
-    const codes = (byParent.get(it.id) ?? []).filter((e) => e.type === 'code').sort((a, b) => (a as { index: number }).index - (b as { index: number }).index);
+    const codes = (ix.byParent.get(it.id) ?? []).filter((e) => e.type === 'code').sort((a, b) => (a as { index: number }).index - (b as { index: number }).index);
     return {
       type: 'iteration',
       iteration: it.iteration,
       timestamp: iso(it.time),
-      prompt: root ? [{ role: 'user', content: root.question }] : [],
+      prompt: start ? [{ role: 'user', content: start.question }] : [],
       response: it.response,
       code_blocks: codes.map((c) => {
         if (c.type !== 'code') throw new Error('unreachable');
-        const calls = (byParent.get(c.id) ?? []).filter((e) => e.type === 'subcall');
+        const calls = (ix.byParent.get(c.id) ?? []).filter((e) => e.type === 'subcall');
         return {
           code: c.code,
           result: {
@@ -196,6 +212,13 @@ export function toOfficialLog(events: readonly TrajectoryEvent[]): string {
                 execution_time: s.durationMs / 1000,
               };
               if (s.error) call.error = s.error;
+              const child = ix.childRunOf.get(s.id);
+              // Like the official library: the child's whole trajectory (run_metadata + iterations) on its call.
+              if (child && !seen.has(child.id)) {
+                seen.add(child.id);
+                const childIterations = (ix.byParent.get(child.id) ?? []).filter((e) => e.type === 'iteration').sort((a, b) => (a as { iteration: number }).iteration - (b as { iteration: number }).iteration);
+                call.metadata = { run_metadata: runMetadata(child), iterations: officialIterations(childIterations, child, ix, seen) };
+              }
               return call;
             }),
           },
@@ -203,24 +226,43 @@ export function toOfficialLog(events: readonly TrajectoryEvent[]): string {
       }),
       final_answer: null,
       iteration_time: it.durationMs / 1000,
-      [OWN_EVENTS_KEY]: own,
     };
   });
   // The official logger puts the answer on the iteration that produced it: the last one.
-  if (final && iterationLines.length) iterationLines[iterationLines.length - 1].final_answer = final.answer;
+  const final = start ? ix.finalOf.get(start.runId) : undefined;
+  if (final && lines.length) lines[lines.length - 1].final_answer = final.answer;
+  return lines;
+}
+
+/**
+ * Our events as the official log: the root run's iterations, each with its code blocks and the sub-calls made from
+ * them; a child run sits whole in its rlm_query call's `metadata` ({run_metadata, iterations}), as the official
+ * library logs it. The official format has no evidence or citation records, so every line also carries our own
+ * events under an extra key (the official visualizer ignores unknown keys) and importing our export is lossless.
+ */
+export function toOfficialLog(events: readonly TrajectoryEvent[]): string {
+  const root = events.find((e): e is RunStartEvent => e.type === 'run_start' && e.parentId === undefined) ?? events.find((e): e is RunStartEvent => e.type === 'run_start');
+  const ix = exportIndex(events);
+  const rootId = root?.id;
+  const rootRunId = root?.runId ?? events[0]?.runId;
+  const iterations = events
+    .filter((e) => e.type === 'iteration' && (rootId ? e.parentId === rootId : e.runId === rootRunId))
+    .sort((a, b) => (a as { iteration: number }).iteration - (b as { iteration: number }).iteration);
+  const end = events.find((e): e is RunEndEvent => e.type === 'run_end' && e.runId === rootRunId);
+
+  const claimed = new Set<string>();
+  const lines = officialIterations(iterations, root, ix, new Set());
+  const iterationLines = lines.map((line, i) => {
+    const own: TrajectoryEvent[] = [];
+    subtree(iterations[i], ix.byParent, own, claimed);
+    return { ...line, [OWN_EVENTS_KEY]: own };
+  });
 
   const rest = events.filter((e) => !claimed.has(e.id));
   const metadata = {
     type: 'metadata',
     timestamp: iso(root?.time ?? events[0]?.time ?? Date.now()),
-    root_model: root?.model ?? null,
-    max_depth: root?.limits.maxDepth ?? null,
-    max_iterations: root?.limits.maxIterations ?? null,
-    backend: root?.provider ?? null,
-    backend_kwargs: root ? { model_name: root.model } : {},
-    environment_type: 'quickjs',
-    environment_kwargs: root ? { workspace: root.workspace.name, files: root.workspace.fileCount, bytes: root.workspace.totalBytes } : {},
-    other_backends: root && root.subModel && root.subModel !== root.model ? [root.subModel] : null,
+    ...runMetadata(root),
     question: root?.question ?? null,
     stop_reason: end?.stopReason ?? null,
     [OWN_EVENTS_KEY]: rest,
@@ -301,20 +343,46 @@ export function fromOfficialLog(input: string): ParsedTrajectory {
   }
   if (sawOwn) return { format: 'rlm-official', events: own, problems };
 
-  // A log written by the official project: rebuild a single run from it.
+  // A log written by the official project: rebuild its run, and its child runs from their calls' metadata.
   const events: TrajectoryEvent[] = [];
-  const runId = 'imported';
   const startTime = timeOf(metadata?.timestamp, timeOf(iterations[0]?.value.timestamp, 0));
-  const model = typeof metadata?.root_model === 'string' ? metadata.root_model : 'unknown';
   const question = typeof metadata?.question === 'string' ? metadata.question : (firstUserMessage(iterations[0]?.value.prompt) ?? '(question not recorded)');
-  const runStartId = 'run';
+  importRun(events, iterations.map((i) => i.value), metadata, { runId: 'imported', idPrefix: '', depth: 0, question, startTime });
+  return { format: 'rlm-official', events, problems };
+}
+
+interface ImportedRun {
+  runId: string;
+  /** Prefix of the run's event ids: '' for the root, the sub-call's id + '/' for a child run. */
+  idPrefix: string;
+  depth: number;
+  question: string;
+  startTime: number;
+  /** The rlm_query sub-call that started this child run. */
+  parentId?: string;
+}
+
+/** What an imported run spent (llm_query calls at every depth; official iterations record no tokens). */
+interface ImportedTotals {
+  answer?: string;
+  usage: TokenUsage;
+  subCalls: number;
+  durationMs: number;
+}
+
+/** One official run (the root's lines, or a call's metadata) as our events; child runs recurse. */
+function importRun(events: TrajectoryEvent[], iterations: Record<string, unknown>[], metadata: Record<string, unknown> | undefined, r: ImportedRun): ImportedTotals {
+  const { runId, idPrefix: p } = r;
+  const model = typeof metadata?.root_model === 'string' ? metadata.root_model : 'unknown';
+  const runStartId = `${p}run`;
   events.push({
     type: 'run_start',
     id: runStartId,
     runId,
-    time: startTime,
-    depth: 0,
-    question,
+    ...(r.parentId !== undefined ? { parentId: r.parentId } : {}),
+    time: r.startTime,
+    depth: r.depth,
+    question: r.question,
     provider: typeof metadata?.backend === 'string' ? metadata.backend : 'unknown',
     model,
     subModel: Array.isArray(metadata?.other_backends) && typeof metadata.other_backends[0] === 'string' ? metadata.other_backends[0] : model,
@@ -325,18 +393,16 @@ export function fromOfficialLog(input: string): ParsedTrajectory {
     },
   });
 
-  let subCalls = 0;
-  let durationMs = 0;
-  const usage = { inputTokens: 0, outputTokens: 0 };
-  let answer: string | undefined;
-  let lastTime = startTime;
-  iterations.forEach(({ value: it }, i) => {
+  const totals: ImportedTotals = { usage: { inputTokens: 0, outputTokens: 0 }, subCalls: 0, durationMs: 0 };
+  let lastTime = r.startTime;
+  let childRuns = 0;
+  iterations.forEach((it, i) => {
     const n = num(it.iteration, i + 1);
-    const itId = `it${i + 1}`;
+    const itId = `${p}it${i + 1}`;
     const time = timeOf(it.timestamp, lastTime);
     lastTime = time;
     const itMs = num(it.iteration_time) * 1000;
-    durationMs += itMs;
+    totals.durationMs += itMs;
     events.push({ type: 'iteration', id: itId, parentId: runStartId, runId, time, iteration: n, response: text(it.response), usage: { inputTokens: 0, outputTokens: 0 }, durationMs: itMs });
     const blocks = Array.isArray(it.code_blocks) ? it.code_blocks : [];
     blocks.forEach((block: unknown, index: number) => {
@@ -361,16 +427,17 @@ export function fromOfficialLog(input: string): ParsedTrajectory {
       calls.forEach((call: unknown, k: number) => {
         const c = (call ?? {}) as Record<string, unknown>;
         const u = callUsage(c);
-        usage.inputTokens += u.inputTokens;
-        usage.outputTokens += u.outputTokens;
-        subCalls++;
+        const subId = `${codeId}.s${k}`;
+        const child = c.metadata as { run_metadata?: unknown; iterations?: unknown } | undefined;
+        const isChild = !!child && typeof child === 'object' && Array.isArray(child.iterations);
+        totals.subCalls++;
         events.push({
           type: 'subcall',
-          id: `${codeId}.s${k}`,
+          id: subId,
           parentId: codeId,
           runId,
           time,
-          kind: 'llm_query',
+          kind: isChild ? 'rlm_query' : 'llm_query',
           prompt: text(c.prompt),
           response: text(c.response),
           ...(typeof c.error === 'string' ? { error: c.error } : {}),
@@ -379,29 +446,49 @@ export function fromOfficialLog(input: string): ParsedTrajectory {
           durationMs: num(c.execution_time) * 1000,
           cached: false,
         });
+        if (!isChild) {
+          totals.usage.inputTokens += u.inputTokens;
+          totals.usage.outputTokens += u.outputTokens;
+          return;
+        }
+        // A child RLM (the official library logs its whole trajectory on the call): a child run at the next depth.
+        const childIterations = (child.iterations as unknown[]).filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x));
+        const childMeta = child.run_metadata && typeof child.run_metadata === 'object' ? (child.run_metadata as Record<string, unknown>) : undefined;
+        const sub = importRun(events, childIterations, childMeta, {
+          runId: `${runId}.${++childRuns}`,
+          idPrefix: `${subId}/`,
+          depth: r.depth + 1,
+          question: text(c.prompt),
+          startTime: timeOf(childIterations[0]?.timestamp, time),
+          parentId: subId,
+        });
+        totals.usage.inputTokens += sub.usage.inputTokens;
+        totals.usage.outputTokens += sub.usage.outputTokens;
+        totals.subCalls += sub.subCalls;
       });
     });
     const fa = it.final_answer;
-    if (typeof fa === 'string' && fa) answer = fa;
-    else if (Array.isArray(fa) && typeof fa[1] === 'string') answer = fa[1];
+    if (typeof fa === 'string' && fa) totals.answer = fa;
+    else if (Array.isArray(fa) && typeof fa[1] === 'string') totals.answer = fa[1];
   });
 
-  const endTime = startTime + durationMs;
-  if (answer !== undefined) events.push({ type: 'final', id: 'final', parentId: runStartId, runId, time: endTime, answer, citations: [] });
-  const stopReason: StopReason = answer !== undefined ? 'final' : 'max_iterations';
+  const endTime = r.startTime + totals.durationMs;
+  // A child's answer hangs under the call that asked for it, as the engine emits it.
+  if (totals.answer !== undefined) events.push({ type: 'final', id: `${p}final`, parentId: r.parentId ?? runStartId, runId, time: endTime, answer: totals.answer, citations: [] });
+  const stopReason: StopReason = totals.answer !== undefined ? 'final' : 'max_iterations';
   events.push({
     type: 'run_end',
-    id: 'end',
+    id: `${p}end`,
     parentId: runStartId,
     runId,
     time: endTime,
     stopReason,
-    ...(answer === undefined ? { detail: 'imported from an rlm log without a final answer' } : {}),
-    answer: answer ?? '',
+    ...(totals.answer === undefined ? { detail: 'imported from an rlm log without a final answer' } : {}),
+    answer: totals.answer ?? '',
     iterations: iterations.length,
-    subCalls,
-    usage,
-    durationMs,
+    subCalls: totals.subCalls,
+    usage: { ...totals.usage },
+    durationMs: totals.durationMs,
   });
-  return { format: 'rlm-official', events, problems };
+  return totals;
 }
