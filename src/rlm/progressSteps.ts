@@ -6,6 +6,7 @@
 // live steps. Pure: no vscode, no I/O. Steps with the same `key` as the previous one update it in place (a grep's
 // hits counting up, a batch completing).
 import type { RunStartEvent, TrajectoryEvent } from './events';
+import { RunAccountBuilder } from './runAccount';
 
 export interface ProgressStep {
   text: string;
@@ -52,20 +53,21 @@ export class ProgressSteps {
   private readonly runs = new Map<string, { depth: number; maxIterations?: number }>();
   private readonly batches = new Map<string, number>();
   private readonly hits = new Map<string, number>();
-  private usage = { inputTokens: 0, outputTokens: 0 };
+  /** The tokens shown are the run account's (every model request so far: turns and sub-calls, all depths). */
+  private readonly account = new RunAccountBuilder();
 
   /** The step for this event, or undefined when it is not one a person needs to see. */
   next(event: TrajectoryEvent): ProgressStep | undefined {
+    this.account.add(event);
     const depth = this.runs.get(event.runId)?.depth ?? 0;
     switch (event.type) {
       case 'run_start':
         return this.runStart(event);
       case 'iteration': {
-        this.usage.inputTokens += event.usage.inputTokens;
-        this.usage.outputTokens += event.usage.outputTokens;
+        const { usage } = this.account.account(event.time);
         const turn = turnLabel(event.iteration, this.runs.get(event.runId)?.maxIterations);
         const who = depth > 0 ? `child ${event.runId} ${turn}` : turn;
-        return { text: `${who} · ${formatTokens(this.usage.inputTokens)} in / ${formatTokens(this.usage.outputTokens)} out tokens`, depth };
+        return { text: `${who} · ${formatTokens(usage.inputTokens)} in / ${formatTokens(usage.outputTokens)} out tokens`, depth };
       }
       case 'code':
         return event.error ? { text: `code error: ${oneLine(event.error.split('\n')[0], 160)}`, depth, error: true } : undefined;
