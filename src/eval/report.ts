@@ -54,11 +54,16 @@ export function chartSvg(s: Summary): string {
       const cx = X(p.x(x));
       const cy = Y(x.score);
       parts.push(`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="6" fill="${COLORS[i % COLORS.length]}"><title>${esc(`${name}: score ${x.score.toFixed(3)}, ${p.fmt(p.x(x))}`)}</title></circle>`);
-      parts.push(`<text x="${(cx + 9).toFixed(1)}" y="${(cy + 4).toFixed(1)}" fill="${COLORS[i % COLORS.length]}">${esc(name)}</text>`);
     });
   });
+  // A legend rather than labels at the dots: methods with equal scores sit on top of each other.
+  methods.forEach(([name, x], i) => {
+    const lx = pad + i * 230;
+    const price = x.costUsd === null ? `${Math.round((x.inputTokens + x.outputTokens) / 1000)}k tokens` : `$${x.costUsd.toFixed(4)}`;
+    parts.push(`<circle cx="${lx}" cy="${H + 18}" r="6" fill="${COLORS[i % COLORS.length]}"/><text x="${lx + 10}" y="${H + 22}">${esc(`${name}: ${x.score.toFixed(3)}, ${price}, ${(x.durationMs / 1000).toFixed(1)} s`)}</text>`);
+  });
   const width = panels.length * (W + 20);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H + 10}" viewBox="0 0 ${width} ${H + 10}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="#fff"/>${parts.join('')}</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H + 34}" viewBox="0 0 ${width} ${H + 34}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="#fff"/>${parts.join('')}</svg>\n`;
 }
 
 function esc(s: string): string {
