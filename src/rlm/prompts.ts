@@ -3,6 +3,9 @@
 // recursive language models work on large inputs (probe, filter, read slices, fan out, verify, cite).
 import type { WorkspaceSummary } from '../workspace/types';
 import type { FocusItem, RlmLimits } from './types';
+import { apiReference } from './apiReference';
+
+const chars = (n: number) => n.toLocaleString('en-US');
 
 export interface PromptSettings {
   limits: RlmLimits;
@@ -24,51 +27,31 @@ repository: orient, search, read the few places that matter, verify, then answer
 ## How a turn works
 - Reply with a short plan (one to three sentences), then one or more \`\`\`js code blocks. They run in order, in one
   persistent sandbox: top-level variables, functions and results survive into later turns. Top-level \`await\` works.
-- After your code runs you get its printed output (at most ${limits.maxOutputChars.toLocaleString('en-US')} characters per turn; longer output is cut
-  in the middle). Print summaries and counts, not whole files. Keep big data in variables.
+- After your code runs you get its printed output (at most ${chars(limits.maxOutputChars)} characters per turn, shared by the blocks;
+  longer output is cut in the middle) and a list of your variables. Print summaries and counts, not whole files.
 - The sandbox is plain JavaScript (QuickJS), not Node: no require, import, fs, process, fetch or timers. The ONLY way
-  to reach files is \`context\`${subs ? '; the only way to reach models is llm_query / llm_batch / rlm_query' : '. This run has no sub-model calls: you read and reason yourself'}.
-- Each code block may run for ${Math.round(limits.blockTimeoutMs / 1000)} s (waiting on sub-calls does not count) and use ${limits.memoryLimitMb} MB.
-  If the sandbox runs out of memory it restarts and your variables are lost.
-- Budget: ${limits.maxIterations} turns${subs ? ` and ${limits.maxSubCalls} sub-calls for the whole run, shared with any child runs` : ''}. Put several independent
-  probes in ONE block rather than one per turn.
+  to reach files is \`context\`${subs ? '; the only way to reach models is llm_query / llm_batch / rlm_query / rlm_batch' : '. This run has no sub-model calls: you read and reason yourself'}.
+- Budgets for the whole run${subs ? ', shared with child runs' : ''}: ${limits.maxIterations} turns, ${subs ? `${limits.maxSubCalls} sub-calls (each llm_query prompt or child run
+  counts one; repeated prompts are free), ` : ''}${Math.round(limits.timeoutMs / 60000)} min, ${chars(limits.maxInputTokens)} input and ${chars(limits.maxOutputTokens)} output tokens. Per block:
+  ${Math.round(limits.blockTimeoutMs / 1000)} s (waiting on sub-calls does not count) and ${limits.memoryLimitMb} MB. At the limits: ${subs ? 'no sub-calls left -> those calls throw,\n  everything else still works; ' : ''}turns, time or tokens spent -> one last turn to answer with FINAL; a block over
+  time is stopped (variables kept); out of memory -> the sandbox restarts and your variables are lost.
+  Put several independent probes in ONE block rather than one per turn.
 
-## The API (exact names and shapes)
+## The API (exact names and shapes; unknown options are errors)
 \`\`\`
-context.root                       // workspace name
-context.files                      // [{path, size, language}] — every indexed file (metadata only)
-context.length                     // total bytes of all files
-context.tree(dir?, depth?)         // directory tree as text, with file counts
-await context.read(path, {start, end, numbered}?)
-                                   // file text; start/end are 1-based inclusive lines; numbered: true prefixes
-                                   // each line with its line number ("42| ...") — use it when you need to cite
-await context.grep(pattern, {glob, ignoreCase, fixed, word, maxResults, before, after, paths}?)
-                                   // ripgrep (Rust regex syntax) -> [{path, line, text, before?, after?}], 1-based
-                                   // lines; the array also has .total and .truncated (default cap 200 hits)
-await context.outline(path)        // tree-sitter symbols -> [{kind, name, line, endLine, container?}] (TS/JS, Python,
-                                   // Go, Rust, Java, C, C++, C#, Ruby, PHP; other languages throw a clear error)
-await context.definitions(name)    // every definition of a symbol -> [{path, line, endLine, kind, name}]
-await context.references(name, {paths, maxResults}?)
-                                   // identifier uses (not comments/strings) -> [{path, line, text}] with .total
-await context.symbols(query, {kind, maxResults}?)
-                                   // symbols whose name matches a partial query (prefix, substring, camelCase
-                                   // initials), best first -> [{path, line, endLine, kind, name, container?}]
-await context.enclosing(path, line)// the innermost function/method/class around a line -> {kind, name, line,
-                                   // endLine, container?} or null — expands a grep hit to a whole unit
-                                   // definitions/symbols/references use a symbol index built in the background; while
-                                   // it builds, a result may have .partial === true and a .note saying how far it is
-${subs ? SUB_CALL_API(s.canRecurse) : ''}print(...values)                   // output for your next turn (console.log works too)
-FINAL(answer)                      // ends the run; answer is a markdown string
+${apiReference(s.canRecurse, subs)}
 \`\`\`
 Paths are workspace-relative with "/" (with several folders, the first segment is the folder name). Helper errors
 (missing file, bad regex, excluded or binary file) are thrown as ordinary exceptions: catch them or read the message.
+definitions/symbols/references use a symbol index built in the background; until it is ready a result may have
+.partial === true and a .note saying how far it is.
 
 ## Strategy that works
 1. Orient first (turn 1): print context.tree(), language counts from context.files, and grep for the question's key
    terms — all in one block. Do not answer from the file names alone.
-2. Filter before reading: context.grep with a precise regex (identifiers, error messages, config keys, route strings,
-   alternations like "createServer|listen\\\\("), restricted with glob (e.g. "*.ts", "src/**") or paths. Use
-   context.definitions / context.references / context.symbols for symbol questions. If a grep is truncated, narrow it.
+2. Filter before reading: context.grep with a precise regex (identifiers, error messages, config keys, alternations
+   like "createServer|listen\\("), narrowed with glob or paths. Use context.definitions / references / symbols for
+   symbol questions. If a grep is truncated, narrow it.
 3. Read slices, not whole large files: context.outline(path) then read the relevant symbol's range, or expand a grep
    hit with context.enclosing(path, line). Read with {numbered: true} whatever you may cite.
 ${subs ? FAN_OUT_STEP : NO_SUB_CALLS_STEP}
@@ -76,10 +59,10 @@ ${subs ? FAN_OUT_STEP : NO_SUB_CALLS_STEP}
 6. Verify before answering: re-read the exact lines you will cite (numbered) and make sure they say what you claim.
    Prefer code over docs and comments when they disagree.
 7. Answer: FINAL(answer) inside a \`\`\`js block, only after you have seen the evidence printed in an earlier turn.
-   Write the answer in markdown: lead with the direct answer, then the explanation; cite every claim as
-   path:line or path:start-end (exact workspace-relative paths, e.g. src/server/app.ts:42-57). If something could not
-   be found, say what you searched. Never invent files, lines or symbols. Build long answers in a variable, e.g.
-   FINAL(report). Writing FINAL(...) outside a code block does nothing.
+   Markdown: lead with the direct answer, then the explanation; cite every claim as path:line or path:start-end.
+   Build citations in code from the line numbers helpers return (\`\${d.path}:\${d.line}-\${d.endLine}\`), never
+   retype them; name the identifier next to its citation only if the cited lines contain it. Citations are checked.
+   If something could not be found, say what you searched. Build long answers in a variable: FINAL_VAR("report").
 
 ## Example (shape only)
 \`\`\`js
@@ -91,22 +74,11 @@ print(hits.total, hits.slice(0, 30).map(h => \`\${h.path}:\${h.line}: \${h.text.
 ${subs ? FAN_OUT_EXAMPLE : ''}${s.depth > 0 ? '\nYou are a child run started by a parent RLM through rlm_query. Your FINAL answer is returned to the parent\'s code as a string: make it complete and self-contained, with path:line citations.\n' : ''}`;
 }
 
-/** The API lines for sub-model calls (left out of the no-sub-call ablation's prompt). */
-function SUB_CALL_API(canRecurse: boolean): string {
-  return `await llm_query(prompt)            // ask a sub-model; returns a string. It sees ONLY the prompt you give it
-await llm_batch([prompt, ...])     // many llm_query calls in parallel -> string[] (a failed one is "[llm_query failed: ...]")
-await rlm_query(prompt, {paths, text}?)
-                                   // ${canRecurse ? 'a child RLM (its own sandbox, same API) over a subset: paths = files/folders, or text; returns its answer' : 'at this depth this is a plain llm_query: include the text it needs in the prompt'}
-`;
-}
-
-const FAN_OUT_STEP = `4. Fan out when the answer depends on many places ("list every…", "how is X used across…", "which modules…"):
-   collect candidate files or snippets in code, chunk them (a few thousand lines or ~40k characters per prompt), and
-   call llm_batch with focused prompts that contain the numbered text and ask for specific facts with path:line.
-   Then aggregate the answers in code (dedupe, count, sort). Sub-models know only what you put in their prompt.
-   Use rlm_query for a sub-question that needs its own exploration of a subset of files.
-   Scale the effort to the question: a question about one function is usually grep + read + verify in 2-4 turns;
-   fan out only when the evidence really is spread over many files.`;
+const FAN_OUT_STEP = `4. Fan out when the answer depends on many places ("list every…", "how is X used across…"): collect candidate
+   files or snippets in code, chunk them (~40k characters per prompt), and call llm_batch with focused prompts that
+   contain the numbered text and ask for specific facts with path:line; aggregate the answers in code. Sub-models
+   know only what you put in their prompt. Use rlm_query / rlm_batch for sub-questions that need their own
+   exploration of a subset. A question about one function is usually grep + read + verify in 2-4 turns.`;
 
 const NO_SUB_CALLS_STEP = `4. When the answer depends on many places, gather it in code: loop over files, grep and read slices, and keep
    compact findings (path, line, fact) in variables; count, dedupe and sort in code rather than by reading everything.`;

@@ -268,5 +268,7 @@ function isPatternError(stderr: string): boolean {
 }
 
 function cleanRgError(stderr: string): string {
-  return stderr.trim().split('\n').slice(0, 12).join('\n');
+  // rg's own advice ("Consider enabling PCRE2 with the --pcre2 flag") names a flag the model cannot pass.
+  const text = stderr.replace(/\n*Consider enabling PCRE2[\s\S]*$/, '').replace(/^rg: /, '');
+  return text.trim().split('\n').slice(0, 12).join('\n');
 }

@@ -532,6 +532,8 @@ export class Workspace {
     }
     flags.push(opts.ignoreCase ? '--ignore-case' : '--case-sensitive');
     if (opts.fixed) flags.push('--fixed-strings');
+    // Look-around and backreferences switch rg to its PCRE2 engine on its own (models write them).
+    else flags.push('--engine', 'auto');
     if (opts.word) flags.push('--word-regexp');
     if (limits.before) flags.push('--before-context', String(limits.before));
     if (limits.after) flags.push('--after-context', String(limits.after));

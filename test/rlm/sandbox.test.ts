@@ -195,9 +195,13 @@ describe('the sandbox API and notebook semantics', () => {
     assert.equal(fin.final, undefined);
   });
 
-  test('FINAL records a string or a value as JSON; FINAL_VAR is an alias', async () => {
+  test('FINAL records a string or a value as JSON; FINAL_VAR answers with the named variable', async () => {
     assert.equal((await sb.exec('FINAL("The answer is in src/math.js:1")')).final, 'The answer is in src/math.js:1');
     assert.equal((await sb.exec('FINAL_VAR({files: 2})')).final, '{\n  "files": 2\n}');
+    assert.equal((await sb.exec('const report = "Adds in src/math.js:1"; FINAL_VAR("report")')).final, 'Adds in src/math.js:1');
+    const missing = await sb.exec('FINAL_VAR("reprot")');
+    assert.equal(missing.final, undefined);
+    assert.match(missing.error ?? '', /FINAL_VAR\("reprot"\): there is no variable named reprot\. Variables defined: .*report/);
     assert.equal((await sb.exec('print("no final")')).final, undefined);
   });
 

@@ -5,16 +5,17 @@
 //   __rlm_async(name, argsJson) -> Promise<replyJson>   (workspace reads/searches, host functions)
 // A reply is {ok, value} or {ok: false, error}; failures become ordinary Errors thrown in the sandbox.
 // Arguments cross as JSON made inside the sandbox, so getters/proxies run as sandbox code and the host only
-// ever sees a string. Argument errors are raised here, before any round trip.
+// ever sees a string; values JSON cannot carry (a Promise, a RegExp) are encoded so the worker's checker
+// (apiSchema.ts, from the API tables) can name them. The helpers themselves are generated from those tables.
 
 /** Configuration the prelude reads from globalThis.__rlm_config (JSON), then deletes. */
 export interface PreludeConfig {
   root: string;
   length: number;
-  /** Extra host functions (beyond llm_query/llm_batch/rlm_query) to expose as globals. */
-  extraHostFunctions: string[];
-  /** Workspace methods forwarded generically as context.<name>(...args). */
-  workspaceMethods: string[];
+  /** Host functions to expose as globals (llm_query, llm_batch, rlm_query, rlm_batch ...), checked by the worker. */
+  hostFunctions: string[];
+  /** context.<name>(...args), from CONTEXT_API (contextApi.ts); sync ones answer at once. */
+  contextHelpers: { name: string; sync: boolean }[];
   /** Cap for one printed non-string value, characters. */
   maxValueChars: number;
   /** Cap for one print() call, characters (the worker caps the whole block). */
@@ -40,7 +41,31 @@ export const PRELUDE_SOURCE = String.raw`
   function unwrap(json) {
     var reply = parse(json);
     if (reply.ok) return reply.value;
-    throw new ErrorCtor(reply.error);
+    throw reply.name === 'TypeError' ? new TypeErrorCtor(reply.error) : new ErrorCtor(reply.error);
+  }
+  // Values JSON cannot carry, as the worker's argument checker understands them.
+  function encodeValue(v) {
+    if (v instanceof PromiseCtor) return { __rlm_value: 'a Promise — did you forget await?' };
+    if (v instanceof RegExp) return { __rlm_regexp: v.source, flags: v.flags };
+    if (typeof v === 'function') return { __rlm_value: 'a function' };
+    if (typeof v === 'symbol' || typeof v === 'bigint') return { __rlm_value: 'a ' + typeof v };
+    return v;
+  }
+  function encodeArgs(list) {
+    var out = [];
+    for (var i = 0; i < list.length; i++) {
+      var v = encodeValue(list[i]);
+      if (v && typeof v === 'object' && !isArray(v) && !hasOwn(v, '__rlm_value') && !hasOwn(v, '__rlm_regexp')) {
+        var o = {};
+        var keys = objectKeys(v);
+        for (var k = 0; k < keys.length; k++) o[keys[k]] = encodeValue(v[keys[k]]);
+        v = o;
+      } else if (isArray(v)) {
+        v = v.map(encodeValue);
+      }
+      out[i] = v;
+    }
+    return out;
   }
   function callSync(name, args) { return unwrap(syncBridge(name, stringify(args))); }
   function callAsync(name, args) {
@@ -49,36 +74,7 @@ export const PRELUDE_SOURCE = String.raw`
     return asyncBridge(name, json).then(unwrap);
   }
 
-  function describe(v) {
-    if (v instanceof PromiseCtor) return 'a Promise — did you forget await?';
-    if (v === null) return 'null';
-    if (isArray(v)) return 'an array';
-    return typeof v === 'object' ? 'an object' : 'a ' + typeof v + ' (' + String(v).slice(0, 40) + ')';
-  }
   function fail(signature, what) { throw new TypeErrorCtor(signature + ': ' + what); }
-  function checkOptions(signature, opts, shape) {
-    if (opts === undefined || opts === null) return {};
-    if (typeof opts !== 'object' || isArray(opts)) fail(signature, 'options must be an object, got ' + describe(opts));
-    var out = {};
-    var keys = objectKeys(opts);
-    for (var n = 0; n < keys.length; n++) {
-      var key = keys[n];
-      var want = hasOwn(shape, key) ? shape[key] : undefined;
-      var v = opts[key];
-      if (!want) fail(signature, 'unknown option "' + key + '" (known: ' + objectKeys(shape).join(', ') + ')');
-      if (v === undefined) continue;
-      var ok = want === 'string[]' ? isArray(v) && v.every(function (x) { return typeof x === 'string'; })
-        : want === 'string|string[]' ? typeof v === 'string' || (isArray(v) && v.every(function (x) { return typeof x === 'string'; }))
-        : want === 'integer' ? typeof v === 'number' && Math.floor(v) === v && v >= 0
-        : typeof v === want;
-      if (!ok) fail(signature, 'option "' + key + '" must be ' + want + ', got ' + describe(v));
-      out[key] = v;
-    }
-    return out;
-  }
-  function checkString(signature, name, v) {
-    if (typeof v !== 'string') fail(signature, name + ' must be a string, got ' + describe(v));
-  }
 
   // ---- print ---------------------------------------------------------------------------------------------
   function capValue(s) {
@@ -152,17 +148,61 @@ export const PRELUDE_SOURCE = String.raw`
     callSync('print', [text, dropped]);
   }
 
-  // ---- FINAL ---------------------------------------------------------------------------------------------
+  // ---- FINAL -----------------------------------------------------------------------------------------
   function FINAL(answer) {
     if (answer instanceof PromiseCtor) fail('FINAL(answer)', 'got a Promise — did you forget await?');
     if (answer === undefined) fail('FINAL(answer)', 'needs an answer (a string, or a value to show as JSON)');
     var text = typeof answer === 'string' ? answer : formatValue(answer);
     callSync('final', [text]);
   }
+  // The official meaning: the value of the variable with that name. Given the value itself (FINAL_VAR(report)
+  // without quotes), that value is the answer, as the official library's text form would have it.
+  function FINAL_VAR(name) {
+    if (typeof name === 'string' && /^\s*[A-Za-z_$][\w$]*\s*$/.test(name)) {
+      var key = name.trim();
+      if (!userVariable(key)) {
+        var names = userVariableNames();
+        throw new ErrorCtor('FINAL_VAR("' + key + '"): there is no variable named ' + key + '. ' +
+          (names.length ? 'Variables defined: ' + names.slice(0, 20).join(', ') + '. ' : 'No variables are defined. ') +
+          'Pass a variable\'s name as a string, or call FINAL(value) with the answer itself.');
+      }
+      return FINAL(g[key]);
+    }
+    return FINAL(name);
+  }
+
+  // ---- variables -----------------------------------------------------------------------------------------
+  var baseline = null;
+  function userVariable(key) { return hasOwn(g, key) && baseline !== null && !hasOwn(baseline, key) && key.indexOf('__rlm') !== 0; }
+  function userVariableNames() { return Object.getOwnPropertyNames(g).filter(userVariable); }
+  function sizeOf(v) {
+    if (typeof v === 'string') return v.length + ' chars';
+    if (isArray(v)) return v.length + ' items';
+    if (v instanceof Map || v instanceof Set) return v.size + ' entries';
+    if (v && typeof v === 'object') return objectKeys(v).length + ' keys';
+    return '';
+  }
+  function typeOf(v) {
+    if (v === null) return 'null';
+    if (isArray(v)) return 'array';
+    if (v instanceof PromiseCtor) return 'Promise';
+    if (v instanceof Map) return 'Map';
+    if (v instanceof Set) return 'Set';
+    return typeof v;
+  }
+  /** The model's own globals, for the note after each turn (read by the worker). */
+  function describeVariables() {
+    return stringify(userVariableNames().map(function (key) {
+      var v;
+      try { v = g[key]; } catch (e) { return { name: key, type: 'getter', size: '' }; }
+      return { name: key, type: typeOf(v), size: sizeOf(v) };
+    }));
+  }
 
   // ---- context -------------------------------------------------------------------------------------------
   /** An array of hits that also carries the search's total/truncated (non-index properties), printed compactly. */
   function hitList(r) {
+    if (!(r && typeof r === 'object' && isArray(r.hits) && typeof r.total === 'number')) return r;
     var hits = r.hits;
     for (var key in r) {
       if (key !== 'hits') Object.defineProperty(hits, key, { value: r[key], enumerable: false, writable: true });
@@ -178,39 +218,6 @@ export const PRELUDE_SOURCE = String.raw`
       if (!filesCache) filesCache = callSync('files', []);
       return filesCache;
     },
-    tree: function tree(dir, depth) {
-      var sig = 'context.tree(dir?, depth?)';
-      if (dir !== undefined && dir !== null) checkString(sig, 'dir', dir);
-      if (depth !== undefined && !(typeof depth === 'number' && depth >= 0)) fail(sig, 'depth must be a number >= 0, got ' + describe(depth));
-      return callSync('tree', [dir === null ? undefined : dir, depth]);
-    },
-    read: function read(path, opts) {
-      var sig = 'context.read(path, {start, end, numbered}?)';
-      checkString(sig, 'path', path);
-      var o = checkOptions(sig, opts, { start: 'integer', end: 'integer', numbered: 'boolean' });
-      return callAsync('context.read', [path, { start: o.start, end: o.end }]).then(function (r) {
-        if (!o.numbered) return r.text;
-        var lines = r.text.split('\n');
-        if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-        return lines.map(function (line, i) { return (r.startLine + i) + '| ' + line; }).join('\n');
-      });
-    },
-    grep: function grep(pattern, opts) {
-      var sig = 'context.grep(pattern, {glob, ignoreCase, fixed, maxResults, before, after, paths, word}?)';
-      var regexIgnoresCase = false;
-      if (pattern instanceof RegExp) {
-        regexIgnoresCase = pattern.flags.indexOf('i') >= 0;
-        pattern = pattern.source;
-      }
-      checkString(sig, 'pattern', pattern);
-      var o = checkOptions(sig, opts, {
-        glob: 'string|string[]', ignoreCase: 'boolean', fixed: 'boolean', maxResults: 'integer',
-        before: 'integer', after: 'integer', paths: 'string|string[]', word: 'boolean',
-      });
-      if (typeof o.paths === 'string') o.paths = [o.paths];
-      if (regexIgnoresCase && o.ignoreCase === undefined) o.ignoreCase = true;
-      return callAsync('context.grep', [pattern, o]).then(hitList);
-    },
   };
   /** A list the symbol index could not complete yet: an array with partial/note/index, printed with its note. */
   function partialList(r) {
@@ -221,53 +228,36 @@ export const PRELUDE_SOURCE = String.raw`
     partialResults.add(items);
     return items;
   }
-  // Forwarded by name; a {hits, total, truncated} result (references) becomes a hit list like grep's, and a
-  // partial {items, partial, note} list an array that says it is partial.
-  config.workspaceMethods.forEach(function (name) {
-    if (context[name]) return;
-    context[name] = function () {
-      return callAsync('context.' + name, Array.prototype.slice.call(arguments)).then(function (r) {
-        if (r && typeof r === 'object' && isArray(r.items) && r.partial === true) return partialList(r);
-        return r && typeof r === 'object' && isArray(r.hits) && typeof r.total === 'number' ? hitList(r) : r;
-      });
-    };
+  /** What sandbox code receives: a partial list or a hit list as an array that carries its marks. */
+  function shapeResult(r) {
+    if (r && typeof r === 'object' && isArray(r.items) && r.partial === true) return partialList(r);
+    return hitList(r);
+  }
+  // Generated from the table: every helper forwards its arguments; the worker checks them against their schema.
+  config.contextHelpers.forEach(function (h) {
+    var call = 'context.' + h.name;
+    context[h.name] = h.sync
+      ? function () { return callSync(call, encodeArgs(arguments)); }
+      : function () {
+          var args;
+          try { args = encodeArgs(arguments); } catch (e) { return PromiseCtor.reject(e); }
+          return callAsync(call, args).then(shapeResult);
+        };
   });
   Object.freeze(context);
 
-  // ---- sub-model calls -----------------------------------------------------------------------------------
-  function llm_query(prompt, opts) {
-    var sig = 'llm_query(prompt, {model}?)';
-    checkString(sig, 'prompt', prompt);
-    var o = checkOptions(sig, opts, { model: 'string' });
-    return callAsync('host.llm_query', o.model === undefined ? [prompt] : [prompt, o]);
-  }
-  function llm_batch(prompts, opts) {
-    var sig = 'llm_batch(prompts, {model}?)';
-    if (!isArray(prompts)) fail(sig, 'prompts must be an array of strings, got ' + describe(prompts));
-    for (var i = 0; i < prompts.length; i++) {
-      if (typeof prompts[i] !== 'string') fail(sig, 'prompts[' + i + '] must be a string, got ' + describe(prompts[i]));
-    }
-    var o = checkOptions(sig, opts, { model: 'string' });
-    return callAsync('host.llm_batch', o.model === undefined ? [prompts] : [prompts, o]);
-  }
-  function rlm_query(prompt, opts) {
-    var sig = 'rlm_query(prompt, {paths, text}?)';
-    checkString(sig, 'prompt', prompt);
-    var o = checkOptions(sig, opts, { paths: 'string|string[]', text: 'string' });
-    if (typeof o.paths === 'string') o.paths = [o.paths];
-    return callAsync('host.rlm_query', o.paths === undefined && o.text === undefined ? [prompt] : [prompt, o]);
-  }
-
   var api = {
-    context: context, print: print, FINAL: FINAL, FINAL_VAR: FINAL,
-    llm_query: llm_query, llm_batch: llm_batch, rlm_query: rlm_query,
+    context: context, print: print, FINAL: FINAL, FINAL_VAR: FINAL_VAR,
     console: { log: print, info: print, warn: print, error: print, debug: print },
   };
-  config.extraHostFunctions.forEach(function (name) {
-    api[name] = function () { return callAsync('host.' + name, Array.prototype.slice.call(arguments)); };
+  config.hostFunctions.forEach(function (name) {
+    api[name] = function () { return callAsync('host.' + name, encodeArgs(arguments)); };
   });
   for (var name in api) {
     Object.defineProperty(g, name, { value: api[name], writable: true, configurable: true, enumerable: false });
   }
+  Object.defineProperty(g, '__rlm_variables', { value: describeVariables, writable: false, configurable: false, enumerable: false });
+  baseline = {};
+  Object.getOwnPropertyNames(g).forEach(function (key) { baseline[key] = true; });
 })();
 `;

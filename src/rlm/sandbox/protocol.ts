@@ -67,4 +67,4 @@ export type WorkerToHost =
   | { type: 'closed' };
 
 /** Result of a bridge call as the prelude receives it (JSON inside the sandbox). */
-export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: string };
+export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: string; name?: 'TypeError' };

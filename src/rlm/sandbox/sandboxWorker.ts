@@ -13,9 +13,11 @@ import {
   type QuickJSRuntime,
 } from 'quickjs-emscripten-core';
 import variant from '@jitl/quickjs-ng-wasmfile-release-sync';
-import { openWorkspace } from '../../workspace/workspace';
+import { openWorkspace, type Workspace } from '../../workspace/workspace';
 import { forwardChildPids } from '../../workspace/childProcesses';
-import type { FileEntry, GrepOptions, GrepResult, ReadOptions, ReadResult, WorkspaceSpec, WorkspaceSummary } from '../../workspace/types';
+import { ApiArgumentError, checkCall } from './apiSchema';
+import { CONTEXT_HELPERS, contextCallSpec, helperSpec, isContextHelper } from './contextApi';
+import { CHECKED_HOST_FUNCTIONS, globalCallSpec } from './globalsApi';
 import type { EvidenceEvent } from './types';
 import { BlockClock } from './blockClock';
 import { engineWasmFile } from './engineWasm';
@@ -38,40 +40,6 @@ const BLOCK_FILENAME = 'block.js';
 const WASM_PAGE = 65536;
 /** Cap for one printed non-string value. */
 const MAX_VALUE_CHARS = 20_000;
-
-/** What the worker uses of the Workspace class (src/workspace/workspace.ts). */
-interface WorkspaceApi {
-  name: string;
-  totalBytes: number;
-  summary(): WorkspaceSummary;
-  files(): FileEntry[];
-  tree(dir?: string, depth?: number): string;
-  read(path: string, opts?: ReadOptions): Promise<ReadResult>;
-  grep(pattern: string, opts?: GrepOptions): Promise<GrepResult>;
-  /** A spec that reopens the same workspace without a scan. */
-  childSpec?(): WorkspaceSpec;
-  /** Writes pending cache entries (the symbol index) to disk. */
-  flushCaches?(): void;
-  /** Stops the searches in flight (kills their ripgrep processes). */
-  cancelSearches?(): void;
-  /** Starts the symbol index build in the background. */
-  startIndexing?(): void;
-}
-
-/**
- * Workspace methods the sandbox may call as context.<name>(...args), forwarded by name.
- * Adding one is one line here (the prelude picks the list up). Missing methods answer "not available".
- */
-const WORKSPACE_METHODS = ['read', 'grep', 'outline', 'definitions', 'references', 'symbols', 'enclosing'] as const;
-
-/** Evidence kinds for workspace methods whose results carry locations. */
-const EVIDENCE_KIND: Record<string, EvidenceEvent['kind']> = {
-  outline: 'outline',
-  definitions: 'definition',
-  symbols: 'definition',
-  references: 'reference',
-  enclosing: 'outline',
-};
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -169,7 +137,7 @@ class Block {
 }
 
 let engine: Engine;
-let workspace: WorkspaceApi;
+let workspace: Workspace;
 let active: Block | undefined;
 let nextCallId = 1;
 const calls = new Map<number, PendingCall>();
@@ -192,7 +160,8 @@ function reply(value: unknown): string {
 }
 
 function replyError(e: unknown): string {
-  return JSON.stringify({ ok: false, error: errorText(e) } satisfies BridgeReply);
+  const name = e instanceof TypeError ? 'TypeError' : undefined;
+  return JSON.stringify({ ok: false, error: errorText(e), ...(name ? { name } : {}) } satisfies BridgeReply);
 }
 
 function errorText(e: unknown): string {
@@ -212,9 +181,11 @@ function syncCall(block: Block | undefined, name: string, args: unknown[]): stri
         return reply(undefined);
       case 'files':
         return reply(workspace.files().map((f) => ({ path: f.path, size: f.size, language: f.language })));
-      case 'tree':
-        return reply(workspace.tree(args[0] as string | undefined, args[1] as number | undefined));
       default:
+        if (name.startsWith('context.')) {
+          const helper = name.slice('context.'.length);
+          if (isContextHelper(helper) && helperSpec(helper).sync) return reply(prepareHelper(block, helper, args)());
+        }
         return replyError(new Error(`unknown sandbox bridge "${name}"`));
     }
   } catch (e) {
@@ -222,71 +193,43 @@ function syncCall(block: Block | undefined, name: string, args: unknown[]): stri
   }
 }
 
-/** A location-bearing item from a workspace result ({path, line, endLine?}). */
-function locationsOf(result: unknown): { path: string; line: number; endLine?: number; text?: string }[] {
-  const hits = (result as { hits?: unknown } | null)?.hits;
-  const items = Array.isArray(result) ? result : Array.isArray(hits) ? hits : result && typeof result === 'object' ? [result] : [];
-  const out: { path: string; line: number; endLine?: number; text?: string }[] = [];
-  for (const item of items) {
-    const r = item as { path?: unknown; line?: unknown; endLine?: unknown; text?: unknown };
-    if (typeof r.path === 'string' && typeof r.line === 'number') {
-      out.push({
-        path: r.path,
-        line: r.line,
-        endLine: typeof r.endLine === 'number' ? r.endLine : undefined,
-        text: typeof r.text === 'string' ? r.text.slice(0, 300) : undefined,
-      });
-    }
-  }
-  return out;
-}
-
-function evidenceFor(method: string, args: unknown[], result: unknown): EvidenceEvent[] {
-  if (method === 'read') {
-    const r = result as ReadResult;
-    return [{ kind: 'read', path: r.path, line: r.startLine, endLine: r.endLine }];
-  }
-  if (method === 'grep') {
-    const query = String(args[0]);
-    return (result as GrepResult).hits.map((h) => ({ kind: 'grep', path: h.path, line: h.line, query, text: h.text.slice(0, 300) }));
-  }
-  const kind = EVIDENCE_KIND[method];
-  if (!kind) return [];
-  const query = typeof args[0] === 'string' && method !== 'outline' && method !== 'enclosing' ? args[0] : undefined;
-  const found = locationsOf(result);
-  if (method === 'outline' && typeof args[0] === 'string') {
-    // An outline has no path per item: one event for the file's outlined span.
-    const lines = locationsOf((result as unknown[] | undefined)?.map?.((s) => ({ ...(s as object), path: args[0] })) ?? []);
-    if (lines.length === 0) return [];
-    return [{ kind, path: args[0], line: Math.min(...lines.map((l) => l.line)), endLine: Math.max(...lines.map((l) => l.endLine ?? l.line)) }];
-  }
-  if (method === 'enclosing' && found.length === 0 && result && typeof args[0] === 'string') {
-    const r = result as { line?: unknown; endLine?: unknown };
-    if (typeof r.line === 'number') return [{ kind, path: args[0], line: r.line, endLine: typeof r.endLine === 'number' ? r.endLine : undefined }];
-  }
-  return found.map((l) => ({
-    kind,
-    path: l.path,
-    line: l.line,
-    ...(l.endLine !== undefined ? { endLine: l.endLine } : {}),
-    ...(query !== undefined ? { query } : {}),
-    ...(l.text !== undefined ? { text: l.text } : {}),
-  }));
-}
-
-async function callWorkspace(block: Block, method: string, args: unknown[]): Promise<unknown> {
-  const fn = (workspace as unknown as Record<string, unknown>)[method];
-  if (typeof fn !== 'function') throw new Error(`context.${method} is not available in this workspace`);
-  const result = await (fn as (...a: unknown[]) => Promise<unknown>).apply(workspace, args);
-  // Once per block: a loop that reads the same slice 1000 times is one piece of evidence.
-  const events = evidenceFor(method, args, result).filter((e) => {
+/** Posts a helper's evidence, once per block: a loop that reads the same slice 1000 times is one piece of evidence. */
+function postEvidence(block: Block | undefined, events: EvidenceEvent[]): void {
+  const fresh = events.filter((e) => {
+    if (!block) return true;
     const key = `${e.kind}\0${e.path}\0${e.line}\0${e.endLine}\0${e.query}`;
     if (block.evidenceSeen.has(key)) return false;
     block.evidenceSeen.add(key);
     return true;
   });
-  if (events.length) post({ type: 'evidence', events });
-  return onTheWire(result);
+  if (fresh.length) post({ type: 'evidence', events: fresh });
+}
+
+/**
+ * context.<name>(...args) as CONTEXT_API declares it: the arguments are checked now (errors are thrown at the
+ * call site, a cap applied is noted in the block's output); the returned function calls the workspace method,
+ * posts the evidence and presents the result as the sandbox sees it.
+ */
+function prepareHelper(block: Block | undefined, name: string, rawArgs: unknown[]): () => unknown {
+  if (!isContextHelper(name)) {
+    throw new ApiArgumentError(`context.${name} is not a function. The helpers are ${CONTEXT_HELPERS.map((h) => `context.${h}()`).join(', ')}; properties: context.root, context.files, context.length.`);
+  }
+  const spec = helperSpec(name);
+  const { args, notes } = checkCall(contextCallSpec(name), rawArgs);
+  for (const note of notes) block?.capture(note + '\n', 0);
+  const at = spec.params.length;
+  const options = (spec.options ? (args[at] as Record<string, unknown> | undefined) : undefined) ?? {};
+  const callArgs = [...args];
+  if (spec.options && callArgs.length > at) {
+    callArgs[at] = Object.fromEntries(Object.entries(options).filter(([k]) => !spec.options?.[k]?.sandboxOnly));
+  }
+  const method = workspace[name] as (...a: unknown[]) => unknown;
+  const finish = (result: unknown): unknown => {
+    postEvidence(block, spec.evidence?.(callArgs as never, result as never) ?? []);
+    return onTheWire(spec.present ? spec.present(result as never, options) : result);
+  };
+  if (spec.sync) return () => finish(method.apply(workspace, callArgs));
+  return () => Promise.resolve(method.apply(workspace, callArgs)).then(finish);
 }
 
 /** A list marked partial (DefinitionList) loses its marks in JSON: it crosses as {items, partial, note, index}. */
@@ -322,9 +265,14 @@ function asyncCall(name: string, args: unknown[]): QuickJSHandle {
   const kind = name.slice(0, dot);
   const fn = name.slice(dot + 1);
   if (!block) throw new Error('no code block is running');
-  if (kind === 'context' && !(WORKSPACE_METHODS as readonly string[]).includes(fn)) throw new Error(`context.${fn} is not a function`);
   if (kind === 'host' && !hostNames.has(fn)) throw new Error(`${fn} is not available in this sandbox`);
   if (kind !== 'context' && kind !== 'host') throw new Error(`unknown bridge call "${name}"`);
+  // Checked against the declarations before anything starts: the error is thrown where the call was made.
+  let hostArgs = args;
+  if (kind === 'host' && (CHECKED_HOST_FUNCTIONS as readonly string[]).includes(fn)) {
+    hostArgs = checkCall(globalCallSpec(fn as (typeof CHECKED_HOST_FUNCTIONS)[number]), args).args;
+  }
+  const runLocal = kind === 'context' ? prepareHelper(block, fn, args) : undefined;
 
   const callId = nextCallId++;
   const deferred = ctx.newPromise();
@@ -338,9 +286,11 @@ function asyncCall(name: string, args: unknown[]): QuickJSHandle {
   calls.set(callId, call);
   block.calls.set(callId, call);
   if (kind === 'host') {
-    post({ type: 'hostCall', callId, blockId: block.id, name: fn, args });
+    post({ type: 'hostCall', callId, blockId: block.id, name: fn, args: hostArgs });
   } else {
-    callWorkspace(block, fn, args).then(
+    Promise.resolve()
+      .then(runLocal)
+      .then(
       (value) => completeCall(callId, reply(value)),
       (e) => completeCall(callId, replyError(e)),
     );
@@ -370,8 +320,8 @@ function evalPrelude(ctx: QuickJSContext): void {
   const config: PreludeConfig = {
     root: workspace.name,
     length: workspace.totalBytes,
-    extraHostFunctions: init.hostFunctionNames.filter((n) => !['llm_query', 'llm_batch', 'rlm_query'].includes(n)),
-    workspaceMethods: [...WORKSPACE_METHODS],
+    hostFunctions: init.hostFunctionNames,
+    contextHelpers: CONTEXT_HELPERS.map((name) => ({ name, sync: helperSpec(name).sync === true })),
     maxValueChars: MAX_VALUE_CHARS,
     maxPrintChars: limits.maxCapturedOutputChars,
   };
@@ -385,8 +335,8 @@ function evalPrelude(ctx: QuickJSContext): void {
   result.value.dispose();
 }
 
-/** An uncaught value as the model should see it: "Name: message" and the block's own stack lines. */
-function formatError(value: unknown): string {
+/** An uncaught value as the model should see it: "Name: message", the block's own stack lines, the code at fault. */
+function formatError(value: unknown, code?: string): string {
   if (value && typeof value === 'object' && 'message' in value) {
     const e = value as { name?: unknown; message?: unknown; stack?: unknown };
     const head = `${typeof e.name === 'string' ? e.name : 'Error'}: ${String(e.message)}`;
@@ -395,10 +345,36 @@ function formatError(value: unknown): string {
       .map((l) => l.trim())
       .filter((l) => l.includes(BLOCK_FILENAME))
       .slice(0, 5);
-    return frames.length ? `${head}\n    ${frames.join('\n    ')}` : head;
+    const pointer = code !== undefined && frames.length ? codePointer(code, frames[0], String(e.message)) : '';
+    return (frames.length ? `${head}\n    ${frames.join('\n    ')}` : head) + pointer;
   }
   if (value === null) return 'Uncaught null (out of memory?)';
   return `Uncaught ${typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value)}`;
+}
+
+/** The source line a frame points at, a caret under the column, and a hint where the mistake is a common one. */
+function codePointer(code: string, frame: string, message: string): string {
+  const at = new RegExp(`${BLOCK_FILENAME.replace('.', '\\.')}:(\\d+):(\\d+)`).exec(frame);
+  if (!at) return '';
+  const line = code.split('\n')[Number(at[1]) - 1];
+  if (line === undefined) return '';
+  const col = Math.max(1, Number(at[2]));
+  const shown = line.length > 160 ? line.slice(Math.max(0, col - 80), col + 80) : line;
+  const caretAt = line.length > 160 ? Math.min(col - 1, 79) : col - 1;
+  const hint = errorHint(line, col, message);
+  return `\n  ${at[1]} | ${shown}\n  ${' '.repeat(at[1].length)} | ${' '.repeat(caretAt)}^${hint ? `\n  hint: ${hint}` : ''}`;
+}
+
+function errorHint(line: string, col: number, message: string): string | undefined {
+  if (!/not a function|is not a function/.test(message)) return undefined;
+  const called = /^[\w$]+/.exec(line.slice(col - 1))?.[0];
+  const helper = /context\.([\w$]+)\s*\(/.exec(line)?.[1];
+  if (helper && !isContextHelper(helper) && !['tree'].includes(helper)) {
+    return `context.${helper} does not exist; the helpers are ${CONTEXT_HELPERS.map((h) => `context.${h}()`).join(', ')}.`;
+  }
+  if (/context\.files/.test(line)) return 'context.files holds objects {path, size, language}, not strings: use f.path (e.g. context.files.filter(f => f.path.endsWith(".ts"))).';
+  if (called) return `${called} is not a function on that value: print(typeof x, x) to see what it holds.`;
+  return undefined;
 }
 
 function isOutOfMemory(message: string | undefined): boolean {
@@ -406,14 +382,14 @@ function isOutOfMemory(message: string | undefined): boolean {
 }
 
 /** Runs every queued job; returns an error message when a job failed for a reason other than a stop. */
-function runJobs(block: Block): string | undefined {
+function runJobs(block: Block, code: string): string | undefined {
   const result = engine.runtime.executePendingJobs();
   if (result.error) {
     const err = engine.ctx.dump(result.error);
     result.error.dispose();
     // An interrupted job leaves the block's promise pending forever: the stop reason is the outcome.
     if (block.stop) return undefined;
-    return formatError(err);
+    return formatError(err, code);
   }
   return undefined;
 }
@@ -426,13 +402,13 @@ async function runBlock(block: Block, code: string): Promise<BlockOutcome> {
   try {
     const evaluated = ctx.evalCode(rewriteTopLevelDeclarations(code), BLOCK_FILENAME, JS_EVAL_FLAG_ASYNC as never);
     if (evaluated.error) {
-      if (!block.stop) error = formatError(ctx.dump(evaluated.error));
+      if (!block.stop) error = formatError(ctx.dump(evaluated.error), code);
       evaluated.error.dispose();
     } else {
       const promise = evaluated.value;
       try {
         for (;;) {
-          const jobError = block.stop ? undefined : runJobs(block);
+          const jobError = block.stop ? undefined : runJobs(block, code);
           if (jobError) {
             error = jobError;
             break;
@@ -444,7 +420,7 @@ async function runBlock(block: Block, code: string): Promise<BlockOutcome> {
             break;
           }
           if (state.type === 'rejected') {
-            error = formatError(ctx.dump(state.error));
+            error = formatError(ctx.dump(state.error), code);
             state.error.dispose();
             break;
           }
@@ -565,7 +541,7 @@ async function main(): Promise<void> {
   // The host kills this thread's child processes if the thread is terminated before it could.
   forwardChildPids(recordChildPid);
   try {
-    workspace = (await openWorkspace(init.workspace)) as unknown as WorkspaceApi;
+    workspace = await openWorkspace(init.workspace);
     engine = await createEngine();
     engine.runtime.setInterruptHandler(shouldInterrupt);
     installBridges(engine.ctx);
