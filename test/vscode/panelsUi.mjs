@@ -134,7 +134,7 @@ export async function runPanelsUiTests({ browser, baseUrl, workspace, screenshot
     const rows = await tree.evaluate(() => [...document.querySelectorAll('#tree .row[data-kind="subcall"]:not([hidden])')].map((r) => `${r.querySelector('.label').textContent} ${r.querySelector('.description').textContent}`).filter((t) => t.startsWith('llm_query')));
     if (rows.length !== 8) throw new Error(`${rows.length} llm_query rows: ${JSON.stringify(rows)}`);
     if (new Set(rows).size !== rows.length) throw new Error(`rows look alike: ${JSON.stringify(rows)}`);
-    const described = new Set(rows.map((r) => r.replace(/^llm_query \d+\/8 /, '')));
+    const described = new Set(rows.map((r) => r.replace(/^llm_query (#\d+ )?/, '')));
     if (described.size !== rows.length) throw new Error(`descriptions look alike: ${JSON.stringify(rows)}`);
   });
 

@@ -30,12 +30,16 @@ function fanOut(): TrajectoryEvent[] {
   return events;
 }
 
-test('sub-call rows differ: numbered among their siblings, described by the line that tells them apart', () => {
+test('sub-call rows differ: described by the line that tells them apart; identical ones numbered', () => {
   const tree = new TrajectoryTree(fanOut());
   const labels = FILES.map((_, i) => labelOf(tree.get(`s${i}`)!));
-  assert.deepEqual(labels.map((l) => l.label), FILES.map((_, i) => `llm_query ${i + 1}/8`));
+  assert.deepEqual(labels.map((l) => l.label), FILES.map(() => 'llm_query'));
   assert.deepEqual(labels.map((l) => l.description), FILES.map((f) => `File: ${f}`), 'the shared question is skipped, the file is shown');
   assert.equal(new Set(labels.map((l) => `${l.label} ${l.description}`)).size, 8);
+  // Three identical prompts (a retried question): same description, told apart by a number.
+  const same = fanOut().map((e) => (e.type === 'subcall' && ['s0', 's1', 's2'].includes(e.id) ? { ...e, prompt: 'Same question' } : e));
+  const t2 = new TrajectoryTree(same);
+  assert.deepEqual(['s0', 's1', 's2', 's3'].map((id) => labelOf(t2.get(id)!).label), ['llm_query #1', 'llm_query #2', 'llm_query #3', 'llm_query']);
 });
 
 test('distinguishingLine: the first line not shared by every sibling; the first line when nothing differs', () => {

@@ -27,17 +27,17 @@ const MAX_COMPARED_LINES = 400;
 const MAX_COMPARED_SIBLINGS = 64;
 
 /**
- * The line of `text` that tells it apart from its siblings' texts: the first non-empty line that is not in
- * every sibling (eight sub-calls sharing an instruction differ by the file or chunk they were given). Falls back
- * to the first line when nothing differs.
+ * The line of `text` that tells it apart from its siblings' texts: the first non-empty line that most siblings do
+ * not share (eight sub-calls sharing an instruction differ by the file or chunk they were given; one odd sibling
+ * does not make the shared instruction look distinctive). Falls back to the first line when nothing differs.
  */
 export function distinguishingLine(text: string, siblings: readonly string[], max = 120): string {
   const lines = (t: string) => t.split('\n', MAX_COMPARED_LINES).map((l) => l.trim()).filter(Boolean);
   const others = siblings.filter((s) => s !== text).slice(0, MAX_COMPARED_SIBLINGS).map((s) => new Set(lines(s)));
   if (!others.length) return firstLine(text, max);
   const own = lines(text);
-  // A line is shared when every other sibling has it too; the first one that is not shared is the difference.
-  const differing = own.find((l) => others.some((set) => !set.has(l))) ?? own[0] ?? '';
+  // A line is shared when more than half of the other siblings have it; the first one that is not is the difference.
+  const differing = own.find((l) => others.filter((set) => set.has(l)).length * 2 <= others.length) ?? own[0] ?? '';
   return differing.length > max ? differing.slice(0, max - 1) + '…' : differing;
 }
 
@@ -145,11 +145,13 @@ export function labelOf(node: TreeNode): NodeLabel {
       if (e.type !== 'subcall') break;
       const siblings = subcallSiblings(node);
       const usage = subcallUsage(node);
+      const description = subcallDescription(node, siblings);
+      // The description says how siblings differ; only identical ones get a number (in the order they finished).
+      const twins = siblings.filter((s) => s === node || subcallDescription(s, siblings) === description);
       return {
         icon: e.error ? 'error' : e.kind === 'rlm_query' ? 'type-hierarchy' : 'sparkle',
-        // "llm_query 3/8": the number tells siblings apart at a glance, the description says how they differ.
-        label: siblings.length > 1 ? `${e.kind} ${siblings.indexOf(node) + 1}/${siblings.length}` : e.kind,
-        description: subcallDescription(node, siblings),
+        label: twins.length > 1 ? `${e.kind} #${twins.indexOf(node) + 1}` : e.kind,
+        description,
         badges: [
           e.model,
           `${formatTokens(usage.inputTokens)} in / ${formatTokens(usage.outputTokens)} out`,
