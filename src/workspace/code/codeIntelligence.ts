@@ -413,7 +413,8 @@ export class CodeIntelligence {
   private async recordFor(path: string, language: CodeLanguage, stamp: FileStamp & { persist: boolean }): Promise<FileRecord> {
     const cached = this.store.get(path, stamp);
     if (cached) return cached;
-    const { record, tree } = await this.parseFile(path, language, stamp, false);
+    // Outlines need no spans: the background build adds them when it reaches the file.
+    const { record, tree } = await this.parseFile(path, language, stamp, false, false);
     tree?.delete();
     return record;
   }
@@ -427,15 +428,16 @@ export class CodeIntelligence {
     language: CodeLanguage,
     stamp: FileStamp & { persist: boolean },
     keepTree: boolean,
+    withSpans = true,
   ): Promise<{ record: FileRecord; tree?: Awaited<ReturnType<typeof parse>>; text: string }> {
     const text = await this.host.readText(path);
     const hash = contentHash(text);
     const previous = this.store.peek(path);
-    if (previous && previous.hash === hash && previous.spans) return { record: this.store.restamp(path, previous, stamp), text };
+    if (previous && previous.hash === hash && (previous.spans || !withSpans)) return { record: this.store.restamp(path, previous, stamp), text };
     const tree = await parse(language, text);
     try {
       const symbols = outlineTree(tree, language, path);
-      const spans = computeSpans(tree) ?? undefined;
+      const spans = withSpans ? computeSpans(tree) ?? undefined : undefined;
       const record = this.store.set(path, stamp, hash, symbols, spans, stamp.persist);
       if (keepTree) return { record, tree, text };
       tree.delete();
