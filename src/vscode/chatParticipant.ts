@@ -34,8 +34,10 @@ let chatSessions = 0;
  */
 export function chatSessionId(history: vscode.ChatContext['history']): string {
   for (let i = history.length - 1; i >= 0; i--) {
-    const turn = history[i];
-    if (!(turn instanceof vscode.ChatResponseTurn) || turn.participant !== PARTICIPANT_ID) continue;
+    // A response turn is told apart by its result (request turns have none), not by instanceof: the class a turn
+    // was made from need not be this extension's copy of the API.
+    const turn = history[i] as Partial<vscode.ChatResponseTurn>;
+    if (turn.participant !== PARTICIPANT_ID || !turn.result) continue;
     const session = (turn.result.metadata as RlmChatResultMetadata | undefined)?.session;
     if (session) return session;
   }

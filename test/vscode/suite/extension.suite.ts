@@ -129,15 +129,15 @@ test('@rlm: two questions in one chat share a session: the second run reads the 
   const rec = recordingStream();
   const history = [responseTurn(first)];
   const second = (await api.chatHandler(chatRequest(CHAT_SECOND), { history } as vscode.ChatContext, rec.stream, token)) as vscode.ChatResult;
-  const markdown = rec.of('markdown').map((a) => String(a[0])).join('');
-  assert.match(markdown, /CHAT-SESSION src\/util\/strings\.ts:1/, "the second run's sandbox had the first run's variable");
+  const answerOf = (result: vscode.ChatResult) => api.registry.get((result.metadata as { runId: string }).runId)?.result?.answer;
+  assert.equal(answerOf(second), 'CHAT-SESSION src/util/strings.ts:1', "the second run's sandbox had the first run's variable");
   assert.equal((second.metadata as { session?: string }).session, session);
+  const markdown = rec.of('markdown').map((a) => String(a[0])).join('');
   // The footer is the run account's: the second run took one turn and no sub-calls.
   assert.match(markdown, /_1 turn · 0 sub-calls · [\d.k]+ in \/ [\d.k]+ out tokens · [\d.]+ s_/);
   // A new conversation (empty history) starts a new session: the variable is not there.
-  const fresh = recordingStream();
-  await api.chatHandler(chatRequest(CHAT_SECOND), { history: [] } as vscode.ChatContext, fresh.stream, token);
-  assert.match(fresh.of('markdown').map((a) => String(a[0])).join(''), /CHAT-NO-SESSION/);
+  const fresh = (await api.chatHandler(chatRequest(CHAT_SECOND), { history: [] } as vscode.ChatContext, recordingStream().stream, token)) as vscode.ChatResult;
+  assert.equal(answerOf(fresh), 'CHAT-NO-SESSION');
 });
 
 test('@rlm handler streams progress, anchors, references, markdown and a trajectory button', async () => {
