@@ -11,8 +11,9 @@ import { readSettings } from './settings';
 import { citationUri } from './workspaceSpec';
 import { SettledSteps } from '../rlm/progressSteps';
 import { accountOf, formatFooter } from '../rlm/runAccount';
+import { chatSessionId, PARTICIPANT_ID } from './chatSession';
 
-export const PARTICIPANT_ID = 'rlm-vscode.rlm';
+export { PARTICIPANT_ID } from './chatSession';
 /** Cap on reference entries per answer (evidence can name hundreds of files). */
 const MAX_REFERENCES = 30;
 const FOCUS_TEXT_MAX = 4000;
@@ -24,24 +25,6 @@ export interface RlmChatResultMetadata {
   citedPaths?: string[];
   /** The conversation's session: the next @rlm question in this chat continues it. */
   session?: string;
-}
-
-let chatSessions = 0;
-
-/**
- * The session of this chat conversation: the one the latest @rlm answer in its history names, or a new one (a new
- * conversation has no @rlm answer in its history).
- */
-export function chatSessionId(history: vscode.ChatContext['history']): string {
-  for (let i = history.length - 1; i >= 0; i--) {
-    // A response turn is told apart by its result (request turns have none), not by instanceof: the class a turn
-    // was made from need not be this extension's copy of the API.
-    const turn = history[i] as Partial<vscode.ChatResponseTurn>;
-    if (turn.participant !== PARTICIPANT_ID || !turn.result) continue;
-    const session = (turn.result.metadata as RlmChatResultMetadata | undefined)?.session;
-    if (session) return session;
-  }
-  return `chat-${Date.now().toString(36)}-${(++chatSessions).toString(36)}`;
 }
 
 /** #file and selection references -> the question's focus. */
