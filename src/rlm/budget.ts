@@ -1,4 +1,5 @@
-// The shared budget of a run tree: sub-calls, tokens and wall time. Crossing a limit ends the run cleanly.
+// The shared budget of a run tree: sub-calls, tokens and wall time. Crossing the token, cost or time limit ends the
+// run cleanly; a spent sub-call budget only refuses further sub-calls (the model can still read, grep and answer).
 import type { StopReason } from './events';
 import type { TokenUsage } from './models/types';
 import { CostTotal } from './prices';
@@ -30,10 +31,28 @@ export class Budget {
   takeSubCall(): void {
     this.throwIfExceeded();
     if (this.subCalls >= this.limits.maxSubCalls) {
-      this.exceeded = new BudgetExceeded('max_sub_calls', `the sub-call budget of ${this.limits.maxSubCalls} is spent`);
-      throw this.exceeded;
+      throw new BudgetExceeded(
+        'max_sub_calls',
+        `the sub-call budget of ${this.limits.maxSubCalls} is spent: llm_query, llm_batch, rlm_query and rlm_batch no longer run. Everything else still works: continue with context.* and answer with FINAL`,
+      );
     }
     this.subCalls++;
+  }
+
+  subCallsLeft(): number {
+    return Math.max(0, this.limits.maxSubCalls - this.subCalls);
+  }
+
+  /** Refuses a batch that does not fit before any of it starts. */
+  checkBatch(what: string, needs: number): void {
+    this.throwIfExceeded();
+    const left = this.subCallsLeft();
+    if (needs <= left) return;
+    throw new BudgetExceeded(
+      'max_sub_calls',
+      `${what} needs ${needs} sub-calls, ${left} left (of ${this.limits.maxSubCalls}): nothing was started. ` +
+        (left > 0 ? `Send at most ${left} (merge small prompts into one), or continue without sub-calls: context.* still works.` : 'Continue without sub-calls: context.* still works.'),
+    );
   }
 
   /** Counts a response's tokens and its cost (null: no price known for its model). */

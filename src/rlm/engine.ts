@@ -1,7 +1,7 @@
 // The recursive loop: the root model writes code, the sandbox runs it, the model sees the printed output,
 // until it calls FINAL or a limit ends the run. Sub-calls and child runs share one scheduler, cache and budget.
 import { Budget, BudgetExceeded } from './budget';
-import { checkCitations, invalidCitationNote } from './citations';
+import { checkCitations, citationRepairMessage, invalidCitationNote } from './citations';
 import type { NewEvent, StopReason, SubCallEvent, TrajectoryEvent } from './events';
 import type { ChatMessage, ChatResponse, ModelClient, TokenUsage } from './models/types';
 import {
@@ -19,8 +19,9 @@ import {
 } from './prompts';
 import { parseReply } from './replyParser';
 import { BoundSandbox } from './sandbox/boundSandbox';
+import type { SandboxVariableInfo } from './sandbox/protocol';
 import { Scheduler, type SchedulerSlot } from './scheduler';
-import { clip, truncateMiddleMapped } from './truncate';
+import { clip, shareOutputCap, truncateMiddleMapped } from './truncate';
 import { SecretRedactor } from './secretRedaction';
 import { replyCharCap } from './models/usage';
 import { CostTotal, PriceTable } from './prices';
@@ -235,27 +236,44 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
     if (prompt.length > MAX_SUB_PROMPT_CHARS) {
       throw new Error(`llm_query prompt is ${prompt.length.toLocaleString('en-US')} characters; the cap is ${MAX_SUB_PROMPT_CHARS.toLocaleString('en-US')}. Split it into chunks and use llm_batch.`);
     }
+    return callSubModel(tree, { runId, parentId: currentCodeId, prompt, model: subModelName(opts), signal, tally, batch });
+  };
+  const subModelName = (opts: unknown): string => {
     const model = (opts as { model?: unknown } | undefined)?.model;
-    const modelName = typeof model === 'string' && model ? model : tree.subModel.model;
-    return callSubModel(tree, { runId, parentId: currentCodeId, prompt, model: modelName, signal, tally, batch });
+    return typeof model === 'string' && model ? model : tree.subModel.model;
+  };
+
+  const startChild = (task: ChildTask, signal: AbortSignal): Promise<string> => {
+    if (!settings.canRecurse) return degradedRlmQuery(task.prompt, task.paths, task.text, sandbox.workspaceSpec(), signal, subCall);
+    return childRun(tree, { runId, parentId: currentCodeId, ...task, parent: p, parentSpec: sandbox.workspaceSpec(), signal, tally });
   };
 
   const hostFunctions = {
     llm_query: async ([prompt, opts]: unknown[], signal: AbortSignal) => subCall(prompt, opts, signal),
     llm_batch: async ([prompts, opts]: unknown[], signal: AbortSignal) => {
       if (!Array.isArray(prompts)) throw new Error(`llm_batch expects an array of prompts, got ${typeof prompts}`);
+      if (closing) throw new Error('no more sub-calls: the run is finishing');
+      // Refused whole before any call starts: a batch cut short halfway helps no one. Repeated prompts are free
+      // (keyed before redaction here: a prompt with a secret in it may be counted as new, never the reverse).
+      const model = subModelName(opts);
+      const fresh = new Set(prompts.filter((q) => typeof q === 'string' && !tree.cache.has(subCallKey(model, q))));
+      budget.checkBatch(`llm_batch of ${prompts.length}`, fresh.size);
       // The batch (id, size) rides on each sub-call event, so progress can say "llm_batch 12/32".
       const batch = { id: tree.id(), size: prompts.length };
       return Promise.all(prompts.map((q) => subCall(q, opts, signal, batch).catch((e) => `[llm_query failed: ${errorMessage(e)}]`)));
     },
     rlm_query: async ([prompt, opts]: unknown[], signal: AbortSignal) => {
-      if (typeof prompt !== 'string') throw new Error(`rlm_query expects a string prompt, got ${typeof prompt}`);
       if (closing) throw new Error('no more sub-calls: the run is finishing');
-      const o = (opts ?? {}) as { paths?: unknown; text?: unknown };
-      const paths = Array.isArray(o.paths) ? o.paths.filter((x): x is string => typeof x === 'string') : typeof o.paths === 'string' ? [o.paths] : undefined;
-      const text = typeof o.text === 'string' ? o.text : undefined;
-      if (!settings.canRecurse) return degradedRlmQuery(prompt, paths, text, sandbox.workspaceSpec(), signal, subCall);
-      return childRun(tree, { runId, parentId: currentCodeId, prompt, paths, text, parent: p, parentSpec: sandbox.workspaceSpec(), signal, tally });
+      return startChild(childTask(prompt, opts, 'rlm_query'), signal);
+    },
+    rlm_batch: async ([tasks]: unknown[], signal: AbortSignal) => {
+      if (!Array.isArray(tasks)) throw new Error(`rlm_batch(tasks): tasks must be an array of prompts or {prompt, paths, text}, got ${typeof tasks}`);
+      if (closing) throw new Error('no more sub-calls: the run is finishing');
+      const parsed = tasks.map((t, i) =>
+        typeof t === 'string' ? childTask(t, undefined, `rlm_batch: tasks[${i}]`) : childTask((t as { prompt?: unknown } | null)?.prompt, t, `rlm_batch: tasks[${i}]`),
+      );
+      budget.checkBatch(`rlm_batch of ${tasks.length}`, parsed.length);
+      return Promise.all(parsed.map((t) => startChild(t, signal).catch((e) => `[rlm_query failed: ${errorMessage(e)}]`)));
     },
   };
 
@@ -328,7 +346,10 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
     };
 
     // Runs a reply's code; returns the final answer if FINAL was called.
-    const runCode = async (replyText: string, signal: AbortSignal): Promise<{ final?: string; reports: BlockReport[]; notes: string[] }> => {
+    const runCode = async (
+      replyText: string,
+      signal: AbortSignal,
+    ): Promise<{ final?: string; reports: BlockReport[]; notes: string[]; variables?: SandboxVariableInfo[] }> => {
       const parsed = parseReply(replyText);
       const notes: string[] = [];
       if (replyNote) notes.push(replyNote);
@@ -339,8 +360,16 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
         else if (!parsed.unterminated) notes.unshift(NO_CODE_REMINDER);
         return { reports: [], notes };
       }
+      const outputs: string[] = [];
       const reports: BlockReport[] = [];
-      const perBlock = Math.floor(limits.maxOutputChars / parsed.blocks.length);
+      let variables: SandboxVariableInfo[] | undefined;
+      // The turn's output cap is shared by what the blocks actually print (computed once they all ran).
+      const finish = (final?: string) => {
+        const shares = shareOutputCap(outputs.map((o) => o.length), limits.maxOutputChars);
+        outputs.forEach((o, i) => (reports[i].output = truncateMiddleMapped(o, shares[i], (t) => tree.redactor.redact(t), undefined, REDACTION_MARGIN)));
+        if (final === undefined && parsed.finalInProse) notes.unshift(FINAL_IN_PROSE_REMINDER);
+        return { final, reports, notes, variables };
+      };
       for (let i = 0; i < parsed.blocks.length; i++) {
         const code = parsed.blocks[i];
         const codeId = tree.id();
@@ -350,7 +379,10 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
         if (result.droppedChars > 0) output += `\n[... ${result.droppedChars.toLocaleString('en-US')} more characters were printed and dropped ...]`;
         // Secrets are cut from the head and tail the model will see, each read with a margin so that a secret
         // across the cut (a private key is up to ~3.3 KB) is still found whole; the dropped middle is not scanned.
-        const shown = truncateMiddleMapped(output, perBlock, (t) => tree.redactor.redact(t), undefined, REDACTION_MARGIN);
+        const shown = truncateMiddleMapped(output, limits.maxOutputChars, (t) => tree.redactor.redact(t), undefined, REDACTION_MARGIN);
+        outputs.push(output);
+        if (result.variables) variables = result.variables;
+        else if (result.restarted) variables = [];
         const error = result.error === undefined ? undefined : tree.redactor.redact(result.error);
         tree.emit({
           id: codeId,
@@ -366,13 +398,14 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
           restarted: result.restarted || undefined,
         });
         reports.push({ output: shown, error, restarted: result.restarted, timedOut: result.timedOut });
-        if (result.final !== undefined) return { final: result.final, reports, notes };
+        if (result.final !== undefined) return finish(result.final);
         if (signal.aborted) break;
       }
-      return { reports, notes };
+      return finish();
     };
 
     let answer: string | undefined;
+    let citationRepairUsed = false;
     while (true) {
       const aborted = tree.abortReason();
       if (aborted) {
@@ -408,15 +441,24 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
         return outcome({ answer: '', stopReason: 'model_error', detail: errorMessage(e) });
       }
       messages.push({ role: 'assistant', content: reply.text });
-      const { final, reports, notes } = await runCode(reply.text, tree.signal);
+      const { final, reports, notes, variables } = await runCode(reply.text, tree.signal);
       if (final !== undefined && final.trim()) {
+        // One repair turn before accepting a FINAL whose citations fail; the next FINAL is taken as it is.
+        if (!citationRepairUsed && !p.spec.virtualFiles?.length) {
+          const citations = await checkCitations(final, p.spec.roots).catch(() => []);
+          if (citations.some((c) => !c.valid)) {
+            citationRepairUsed = true;
+            messages.push({ role: 'user', content: citationRepairMessage(citations) });
+            continue;
+          }
+        }
         answer = final;
         break;
       }
       if (final !== undefined) notes.push('FINAL was called with an empty answer; call it with the full answer text.');
       const failed = reports.length === 0 || reports.every((r) => r.error);
       consecutiveErrors = failed ? consecutiveErrors + 1 : 0;
-      messages.push({ role: 'user', content: executionMessage(reports, notes, iterations, settings, budget.subCalls) });
+      messages.push({ role: 'user', content: executionMessage(reports, notes, iterations, settings, budget.subCalls, variables) });
     }
 
     if (answer !== undefined) return outcome({ answer, stopReason: 'final' });
@@ -475,7 +517,7 @@ async function callSubModel(
 ): Promise<string> {
   // What leaves for the model has its secrets cut out; identical redacted prompts share one request.
   const prompt = tree.redactor.redact(c.prompt);
-  const key = JSON.stringify([c.model, prompt]);
+  const key = subCallKey(c.model, prompt);
   const started = Date.now();
   const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
   const emit = (e: { response?: string; error?: string; model: string; usage: ChatResponse['usage']; costUsd?: number | null; cached: boolean }) =>
@@ -607,6 +649,26 @@ async function endChildRun(tree: RunTree, outcome: RunOutcome, subcallId: string
     costUsd: outcome.tally.cost.value,
     durationMs: Date.now() - outcome.tally.startedAt,
   });
+}
+
+interface ChildTask {
+  prompt: string;
+  paths?: string[];
+  text?: string;
+}
+
+/** An rlm_query / rlm_batch task from sandbox arguments. */
+function childTask(prompt: unknown, opts: unknown, where: string): ChildTask {
+  if (typeof prompt !== 'string') throw new Error(`${where}: the prompt must be a string, got ${typeof prompt}`);
+  const o = (opts ?? {}) as { paths?: unknown; text?: unknown };
+  const paths = Array.isArray(o.paths) ? o.paths.filter((x): x is string => typeof x === 'string') : typeof o.paths === 'string' ? [o.paths] : undefined;
+  const text = typeof o.text === 'string' ? o.text : undefined;
+  return { prompt, paths, text };
+}
+
+/** Identical sub-calls share one request: the cache key. */
+function subCallKey(model: string, prompt: string): string {
+  return JSON.stringify([model, prompt]);
 }
 
 /** Below maxDepth, rlm_query becomes one llm_query carrying the text (or the files' text) it was pointed at. */

@@ -4,6 +4,7 @@
 import type { WorkspaceSummary } from '../workspace/types';
 import type { FocusItem, RlmLimits } from './types';
 import { apiReference } from './apiReference';
+import type { SandboxVariableInfo } from './sandbox/protocol';
 
 const chars = (n: number) => n.toLocaleString('en-US');
 
@@ -140,7 +141,25 @@ export interface BlockReport {
 }
 
 /** The message after a turn's code ran: outputs per block, then the budget left. */
-export function executionMessage(blocks: BlockReport[], notes: string[], iteration: number, s: PromptSettings, subCallsUsed: number): string {
+/** Variables listed after a turn, at most. */
+const MAX_VARIABLES_LISTED = 40;
+
+/** "Variables: hits (array, 12 items), report (string, 4210 chars)" — what survives into the next turn. */
+export function variablesLine(variables: SandboxVariableInfo[]): string {
+  if (variables.length === 0) return 'Variables: none of your own yet.';
+  const shown = variables.slice(0, MAX_VARIABLES_LISTED).map((v) => `${v.name} (${v.type}${v.size ? `, ${v.size}` : ''})`);
+  const more = variables.length > MAX_VARIABLES_LISTED ? `, … ${variables.length - MAX_VARIABLES_LISTED} more` : '';
+  return `Variables: ${shown.join(', ')}${more}.`;
+}
+
+export function executionMessage(
+  blocks: BlockReport[],
+  notes: string[],
+  iteration: number,
+  s: PromptSettings,
+  subCallsUsed: number,
+  variables?: SandboxVariableInfo[],
+): string {
   const parts: string[] = [];
   blocks.forEach((b, i) => {
     const label = blocks.length > 1 ? `[block ${i + 1}] ` : '';
@@ -149,6 +168,7 @@ export function executionMessage(blocks: BlockReport[], notes: string[], iterati
     if (b.restarted) parts.push(`${label}note: the sandbox was restarted — ALL variables from earlier blocks are lost; recompute what you need.`);
   });
   parts.push(...notes);
+  if (variables) parts.push(variablesLine(variables));
   const left = s.limits.maxIterations - iteration;
   const subs = s.subCalls === false ? '' : ` Sub-calls used: ${subCallsUsed} of ${s.limits.maxSubCalls}.`;
   parts.push(`(Turn ${iteration} of ${s.limits.maxIterations} done; ${left} left.${subs})`);

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { FocusItem } from '../rlm/types';
 import { startAsk, type AskServices } from './ask';
 import { workspaceRelativePath } from './questionBox';
-import { splitByCitations } from './citationText';
+import { splitByCitations } from '../rlm/citationGrammar';
 import { ConfigurationError } from './providers';
 import { readSettings } from './settings';
 import { citationUri } from './workspaceSpec';

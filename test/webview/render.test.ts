@@ -66,7 +66,9 @@ test('markdown: citations in text, in backticks and as #L ranges become open-lin
   assert.doesNotMatch(out, /data-path="host.com"/, 'a URL port is not a citation');
   assert.deepEqual(findCitations('a/b.ts:1 and c.js:2-9'), [{ path: 'a/b.ts', line: 1 }, { path: 'c.js', line: 2, endLine: 9 }]);
   assert.equal(parseCitation('src/a.ts:0'), undefined, 'line numbers start at 1');
-  assert.deepEqual(parseCitation('src/a%20b.ts:4'), undefined, 'spaces are not part of a citation path');
+  // A code span or link target is one citation as a whole, so its path may hold spaces (the one grammar, issue 9).
+  assert.deepEqual(parseCitation('src/a%20b.ts:4'), { path: 'src/a b.ts', line: 4 });
+  assert.match(renderMarkdown('in `dossier é/outil.js:1` and données/fichier名.js:3', []).value, /data-path="dossier é\/outil.js"[\s\S]*data-path="données\/fichier名.js"/);
 });
 
 test('highlighting escapes the code it colours', () => {

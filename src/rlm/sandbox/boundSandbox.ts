@@ -2,6 +2,7 @@
 // One run per sandbox is the usual case; a session hands the same live sandbox to each follow-up run, so the
 // variables survive while every run's sub-calls and evidence land in that run's own trajectory.
 import { createSandbox } from './sandbox';
+import { CHECKED_HOST_FUNCTIONS } from './globalsApi';
 import type { EvidenceEvent, HostFunction, Sandbox, SandboxLimits } from './types';
 import type { WorkspaceSpec } from '../../workspace/types';
 
@@ -12,7 +13,7 @@ export interface RunHooks {
 }
 
 /** Host functions every sandbox exposes; their waits do not count against the block's time. */
-export const HOST_FUNCTION_NAMES = ['llm_query', 'llm_batch', 'rlm_query'] as const;
+export const HOST_FUNCTION_NAMES = CHECKED_HOST_FUNCTIONS;
 
 export class BoundSandbox {
   private hooks?: RunHooks;

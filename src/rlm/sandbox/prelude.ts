@@ -193,8 +193,9 @@ export const PRELUDE_SOURCE = String.raw`
   /** The model's own globals, for the note after each turn (read by the worker). */
   function describeVariables() {
     return stringify(userVariableNames().map(function (key) {
-      var v;
-      try { v = g[key]; } catch (e) { return { name: key, type: 'getter', size: '' }; }
+      var d = Object.getOwnPropertyDescriptor(g, key);
+      if (!d || !('value' in d)) return { name: key, type: 'getter', size: '' };
+      var v = d.value;
       return { name: key, type: typeOf(v), size: sizeOf(v) };
     }));
   }

@@ -27,7 +27,9 @@ export const CONTROL_CANCEL = 0;
  */
 export const CONTROL_CHILDREN = 1;
 export const CONTROL_CHILD_SLOTS = 32;
-export const CONTROL_SLOTS = CONTROL_CHILDREN + CONTROL_CHILD_SLOTS;
+/** The worker's QuickJS heap in MiB, as last seen by its interrupt handler: tells a stuck worker's host it ran out of memory. */
+export const CONTROL_HEAP_MB = CONTROL_CHILDREN + CONTROL_CHILD_SLOTS;
+export const CONTROL_SLOTS = CONTROL_HEAP_MB + 1;
 
 /** What a block produced, as the worker sees it (the host adds restarted/durationMs). */
 export interface BlockOutcome {
@@ -41,6 +43,15 @@ export interface BlockOutcome {
   fatal?: 'memory' | 'crash';
   /** The QuickJS heap's size after the block (wasm memory only grows): what a session's memory cap weighs. */
   heapBytes?: number;
+  /** The model's own globals after the block. */
+  variables?: SandboxVariableInfo[];
+}
+
+/** One of the model's variables: its name, type and size ("12 items", "4210 chars"). */
+export interface SandboxVariableInfo {
+  name: string;
+  type: string;
+  size: string;
 }
 
 export type HostToWorker =

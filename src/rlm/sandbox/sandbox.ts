@@ -9,7 +9,7 @@ import type { ExecResult, HostFunction, Sandbox, SandboxLimits, SandboxOptions }
 import { BlockClock } from './blockClock';
 import { compiledEngine } from './engineWasm';
 import { killChildren, watchChildren } from '../../workspace/childProcesses';
-import { CONTROL_CANCEL, CONTROL_CHILDREN, CONTROL_CHILD_SLOTS, CONTROL_SLOTS, type BlockOutcome, type HostToWorker, type WorkerInit, type WorkerToHost } from './protocol';
+import { CONTROL_CANCEL, CONTROL_CHILDREN, CONTROL_CHILD_SLOTS, CONTROL_HEAP_MB, CONTROL_SLOTS, type BlockOutcome, type HostToWorker, type WorkerInit, type WorkerToHost } from './protocol';
 
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   blockTimeoutMs: 30_000,
@@ -419,16 +419,19 @@ class WorkerSandbox implements Sandbox {
     if ('failure' in outcome) {
       // The worker is gone or unresponsive: replace it. Variables are lost.
       const mb = this.limits.memoryLimitMb;
+      // A worker stuck while its heap was near the limit was growing memory (a big array), not looping.
+      const heapMb = Atomics.load(handle.control, CONTROL_HEAP_MB);
+      const failure = outcome.timedOut && heapMb >= mb * 0.75 ? 'memory' : outcome.failure;
       const why = outcome.cancelled
         ? 'cancelled (the sandbox did not stop in time and was restarted: all variables were lost)'
-        : outcome.timedOut
+        : outcome.timedOut && failure !== 'memory'
           ? `Timed out: the code block ran longer than ${seconds(this.limits.blockTimeoutMs)} and the sandbox stopped responding. The sandbox restarted and all variables were lost.`
-          : outcome.failure === 'memory'
+          : failure === 'memory'
             ? `Out of memory: the code block used more than the sandbox's ${mb} MiB. The sandbox restarted and all variables were lost; re-create what you need in smaller pieces.`
             : `Error: the sandbox crashed (${outcome.failure}). The sandbox restarted and all variables were lost.`;
-      this.restart(outcome.failure);
+      this.restart(failure);
       this.lastHeapBytes = 0;
-      return result({ error: withNote(why), restarted: true, timedOut: !!outcome.timedOut });
+      return result({ error: withNote(why), restarted: true, timedOut: !!outcome.timedOut && failure !== 'memory' });
     }
 
     let error = outcome.error;
@@ -455,6 +458,7 @@ class WorkerSandbox implements Sandbox {
       final: outcome.final,
       restarted,
       timedOut: outcome.timedOut,
+      ...(outcome.variables && !restarted ? { variables: outcome.variables } : {}),
     });
   }
 }

@@ -27,7 +27,9 @@ import {
   CONTROL_CANCEL,
   CONTROL_CHILDREN,
   CONTROL_CHILD_SLOTS,
+  CONTROL_HEAP_MB,
   type BlockOutcome,
+  type SandboxVariableInfo,
   type BridgeReply,
   type HostToWorker,
   type WorkerInit,
@@ -149,6 +151,7 @@ const memoryThreshold = () => engine.memory.buffer.byteLength >= Math.max(32, li
 function shouldInterrupt(): boolean {
   const b = active;
   if (!b) return false;
+  Atomics.store(control, CONTROL_HEAP_MB, Math.round(engine.memory.buffer.byteLength / (1024 * 1024)));
   if (Atomics.load(control, CONTROL_CANCEL) === b.id || b.cancelRequested) b.stop ??= 'cancelled';
   else if (memoryThreshold()) b.stop ??= 'memory';
   else if (b.clock.elapsed() >= limits.blockTimeoutMs) b.stop ??= 'timeout';
@@ -464,6 +467,7 @@ async function runBlock(block: Block, code: string): Promise<BlockOutcome> {
     block.calls.clear();
   }
   if (block.stop === 'memory' || isOutOfMemory(error) || memoryThreshold()) fatal ??= 'memory';
+  const variables = fatal ? undefined : listVariables();
   // An engine too short of memory to build an Error throws null: the host's out-of-memory message says it all.
   if (fatal === 'memory' && error?.startsWith('Uncaught null')) error = undefined;
   return {
@@ -474,7 +478,25 @@ async function runBlock(block: Block, code: string): Promise<BlockOutcome> {
     timedOut: block.stop === 'timeout',
     cancelled: block.stop === 'cancelled',
     fatal,
+    variables,
   };
+}
+
+/** The model's globals, from the prelude's list (it knows the sandbox's own names). Never fails a block. */
+function listVariables(): SandboxVariableInfo[] | undefined {
+  const { ctx } = engine;
+  try {
+    const r = ctx.evalCode('__rlm_variables()', 'variables.js');
+    if (r.error) {
+      r.error.dispose();
+      return undefined;
+    }
+    const json = ctx.typeof(r.value) === 'string' ? ctx.getString(r.value) : '[]';
+    r.value.dispose();
+    return JSON.parse(json) as SandboxVariableInfo[];
+  } catch {
+    return undefined;
+  }
 }
 
 // ---- Messages --------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 // The contract between the engine and the sandbox that runs model-written code.
 import type { WorkspaceSpec, WorkspaceSummary } from '../../workspace/types';
+import type { SandboxVariableInfo } from './protocol';
+import type { EvidenceKind } from './evidenceKinds';
 
 /**
  * Async functions that live on the engine's thread and are callable from sandbox code
@@ -21,7 +23,7 @@ export interface SandboxLimits {
 
 /** Something a workspace helper touched, reported live for the trajectory (evidence). */
 export interface EvidenceEvent {
-  kind: 'read' | 'grep' | 'outline' | 'definition' | 'reference';
+  kind: EvidenceKind;
   path: string;
   line: number;
   endLine?: number;
@@ -50,6 +52,8 @@ export interface ExecResult {
   error?: string;
   /** Set when the code called FINAL(answer). */
   final?: string;
+  /** The model's own variables after the block (absent when the sandbox was restarted). */
+  variables?: SandboxVariableInfo[];
   /** The sandbox was restarted after this block (memory/crash): all variables are gone. */
   restarted: boolean;
   timedOut: boolean;

@@ -8,48 +8,14 @@ type Markdown = InstanceType<typeof MarkdownIt>;
 import type { Citation } from '../../rlm/events';
 import { highlightCode } from './highlight';
 import { trustedRendererOutput, type SafeHtml } from './html';
+import { findCitationSpans, parseCitation, type CitationRef } from '../../rlm/citationGrammar';
 
-const PATH = String.raw`(?:[\w.@+-]+\/)*[\w@+-][\w.@+-]*\.[A-Za-z0-9]+`;
-const LINES = String.raw`(?::(\d+)(?:[-–](\d+))?|#L(\d+)(?:-L?(\d+))?)`;
-/** `src/a.ts:12`, `src/a.ts:12-20`, `src/a.ts#L12-L20` inside running text. */
-const CITATION_IN_TEXT = new RegExp(String.raw`(?<![\w/.@:-])(${PATH})${LINES}(?![\w/])`, 'g');
-/** The same, as the whole of a link target or a code span. */
-const CITATION_WHOLE = new RegExp(String.raw`^(${PATH})${LINES}$`);
+export { parseCitation };
+export type { CitationRef };
 
-export interface CitationRef {
-  path: string;
-  line: number;
-  endLine?: number;
-}
-
-function refFrom(m: RegExpMatchArray): CitationRef | undefined {
-  const line = Number(m[2] ?? m[4]);
-  const end = m[3] ?? m[5];
-  if (!Number.isInteger(line) || line < 1) return undefined;
-  const endLine = end !== undefined ? Number(end) : undefined;
-  return { path: m[1], line, ...(endLine !== undefined && endLine >= line ? { endLine } : {}) };
-}
-
-/** Parses "path:line[-end]" or "path#Lx[-Ly]" when that is the whole string. */
-export function parseCitation(text: string): CitationRef | undefined {
-  let decoded = text;
-  try {
-    decoded = decodeURIComponent(text);
-  } catch {
-    // keep as is
-  }
-  const m = decoded.trim().match(CITATION_WHOLE);
-  return m ? refFrom(m) : undefined;
-}
-
-/** Every citation in a piece of text, in order. */
+/** Every citation in a piece of text, in order (the one grammar: src/rlm/citationGrammar.ts). */
 export function findCitations(text: string): CitationRef[] {
-  const out: CitationRef[] = [];
-  for (const m of text.matchAll(CITATION_IN_TEXT)) {
-    const ref = refFrom(m);
-    if (ref) out.push(ref);
-  }
-  return out;
+  return findCitationSpans(text).map(({ path, line, endLine }) => ({ path, line, ...(endLine !== undefined ? { endLine } : {}) }));
 }
 
 const SAFE_URL = /^https?:\/\//i;
@@ -107,10 +73,11 @@ function citationPlugin(md: Markdown): void {
           continue;
         }
         let last = 0;
-        for (const m of tok.content.matchAll(CITATION_IN_TEXT)) {
-          const ref = refFrom(m);
-          if (!ref) continue;
-          const at = m.index ?? 0;
+        for (const span of findCitationSpans(tok.content)) {
+          const { path, line, endLine } = span;
+          const ref: CitationRef = { path, line, ...(endLine !== undefined ? { endLine } : {}) };
+          const at = span.index;
+          if (at < last) continue;
           if (at > last) {
             const t = new state.Token('text', '', 0);
             t.content = tok.content.slice(last, at);
@@ -119,9 +86,9 @@ function citationPlugin(md: Markdown): void {
           const open = new state.Token('link_open', 'a', 1);
           citationAttrs(open, ref, lookup);
           const t = new state.Token('text', '', 0);
-          t.content = m[0];
+          t.content = span.text;
           out.push(open, t, new state.Token('link_close', 'a', -1));
-          last = at + m[0].length;
+          last = at + span.length;
         }
         if (last === 0) out.push(tok);
         else if (last < tok.content.length) {
