@@ -443,8 +443,9 @@ async function runOne(tree: RunTree, p: RunParams): Promise<RunOutcome> {
       messages.push({ role: 'assistant', content: reply.text });
       const { final, reports, notes, variables } = await runCode(reply.text, tree.signal);
       if (final !== undefined && final.trim()) {
-        // One repair turn before accepting a FINAL whose citations fail; the next FINAL is taken as it is.
-        if (!citationRepairUsed && !p.spec.virtualFiles?.length) {
+        // One repair turn before accepting a root FINAL whose citations fail; the next FINAL is taken as it is.
+        // (A child's answer goes to its parent's code with its citations checked and flagged, not repaired.)
+        if (p.depth === 0 && !citationRepairUsed && !p.spec.virtualFiles?.length) {
           const citations = await checkCitations(final, p.spec.roots).catch(() => []);
           if (citations.some((c) => !c.valid)) {
             citationRepairUsed = true;

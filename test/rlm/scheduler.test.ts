@@ -34,12 +34,14 @@ test('cancelling rejects queued tasks at once', async () => {
   await first;
 });
 
-test('budget: sub-calls and tokens cross their limits once, with a reason', () => {
+test('budget: a spent sub-call budget refuses calls without ending the run; tokens end it, with a reason', () => {
   const b = new Budget({ ...DEFAULT_LIMITS, maxSubCalls: 2, maxInputTokens: 100 });
   b.takeSubCall();
+  assert.throws(() => b.checkBatch('llm_batch of 3', 3), /llm_batch of 3 needs 3 sub-calls, 1 left \(of 2\): nothing was started/);
+  assert.equal(b.subCalls, 1, 'a refused batch reserves nothing');
   b.takeSubCall();
-  assert.throws(() => b.takeSubCall(), /sub-call budget of 2/);
-  assert.equal(b.exceeded?.reason, 'max_sub_calls');
+  assert.throws(() => b.takeSubCall(), /sub-call budget of 2 is spent/);
+  assert.equal(b.exceeded, undefined, 'the run goes on: the model can still read, grep and answer');
   const t = new Budget({ ...DEFAULT_LIMITS, maxInputTokens: 100 });
   t.addUsage({ inputTokens: 101, outputTokens: 0 });
   assert.equal(t.exceeded?.reason, 'max_tokens');

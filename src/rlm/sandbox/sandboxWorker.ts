@@ -151,7 +151,7 @@ const memoryThreshold = () => engine.memory.buffer.byteLength >= Math.max(32, li
 function shouldInterrupt(): boolean {
   const b = active;
   if (!b) return false;
-  Atomics.store(control, CONTROL_HEAP_MB, Math.round(engine.memory.buffer.byteLength / (1024 * 1024)));
+  if (CONTROL_HEAP_MB < control.length) Atomics.store(control, CONTROL_HEAP_MB, Math.round(engine.memory.buffer.byteLength / (1024 * 1024)));
   if (Atomics.load(control, CONTROL_CANCEL) === b.id || b.cancelRequested) b.stop ??= 'cancelled';
   else if (memoryThreshold()) b.stop ??= 'memory';
   else if (b.clock.elapsed() >= limits.blockTimeoutMs) b.stop ??= 'timeout';

@@ -1,6 +1,7 @@
 // What a tree node says about itself: a one-line label, a muted description, an icon, badges, a code location,
 // and the text the filter searches. Plain strings: escaping happens where they are rendered.
 import type { RunStartEvent } from '../../rlm/events';
+import { EVIDENCE_KINDS } from '../../rlm/sandbox/evidenceKinds';
 import type { Location } from '../protocol';
 import type { TreeNode } from './tree';
 
@@ -92,13 +93,6 @@ export function formatCost(usd: number | undefined): string {
 
 export const range = (line: number, endLine?: number) => (endLine !== undefined && endLine !== line ? `${line}-${endLine}` : `${line}`);
 
-const EVIDENCE_ICONS: Record<string, string> = {
-  read: 'file',
-  grep: 'search',
-  outline: 'symbol-class',
-  definition: 'symbol-method',
-  reference: 'references',
-};
 
 export function labelOf(node: TreeNode): NodeLabel {
   const e = node.event;
@@ -168,7 +162,7 @@ export function labelOf(node: TreeNode): NodeLabel {
       // Under its search group a grep hit is just where it is (the pattern is on the group's row).
       if (node.parent?.kind === 'search') return { icon: 'search', label: where, description: firstLine(e.text), badges: [] };
       const query = e.query ? (e.kind === 'grep' ? `/${e.query}/ ` : `${e.query} `) : '';
-      return { icon: EVIDENCE_ICONS[e.kind] ?? 'file', label: `${e.kind} ${where}`, description: `${query}${firstLine(e.text)}`, badges: [] };
+      return { icon: (EVIDENCE_KINDS as Record<string, { icon: string } | undefined>)[e.kind]?.icon ?? 'file', label: `${e.kind} ${where}`, description: `${query}${firstLine(e.text)}`, badges: [] };
     }
     case 'search': {
       const query = e.type === 'evidence' ? e.query ?? '' : '';
