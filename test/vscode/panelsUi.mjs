@@ -27,12 +27,22 @@ async function expectAtMostTwoGroups(page, when) {
 
 /** The palette's question box: type the question once it is up, Enter. */
 async function ask(page, question) {
-  await runPaletteCommand(page, 'RLM: Ask about workspace');
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'RLM: Ask about workspace' }).waitFor({ timeout: STEP_TIMEOUT });
-  const box = page.locator('.quick-input-widget:visible input').first();
-  await box.fill(question);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: question }).first().waitFor({ timeout: STEP_TIMEOUT });
-  await box.press('Enter');
+  // On a loaded machine the box can be re-rendered under a fill: close it and open it again, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runPaletteCommand(page, 'RLM: Ask about workspace');
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'RLM: Ask about workspace' }).waitFor({ timeout: STEP_TIMEOUT });
+      const box = page.locator('.quick-input-widget:visible input').first();
+      await box.fill(question, { timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: question }).first().waitFor({ timeout: 10_000 });
+      await box.press('Enter');
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape').catch(() => {});
+      await page.waitForTimeout(1000);
+    }
+  }
 }
 
 const isAnswerView = (f) => f.$('#conversation').then(Boolean);
@@ -201,6 +211,8 @@ export async function runPanelsUiTests({ browser, baseUrl, workspace, screenshot
     const turns = await answer.locator('section.turn').count();
     if (turns !== 2) throw new Error(`${turns} turns after the follow-up (expected 2)`);
     const text = await answer.locator('#answer').innerText();
+    // FOLLOWUP-SESSION when the first question's sandbox (its variable \`tour\`) was still there; the session's own
+    // test is issue 11's (@rlm). Logged, so the run shows which.
     if (!/FOLLOWUP-(NO-)?SESSION.*shout is defined/.test(text)) throw new Error(`unexpected follow-up answer: ${text}`);
     log(`[ui] follow-up answer: ${text}`);
     const links = await answer.locator('button.trajectory').count();
