@@ -118,6 +118,14 @@ var chatFound = await context.grep('export function shout');
 FINAL('shout is defined in ' + chatFound[0].path + ':' + chatFound[0].line + '.');
 `),
       },
+      // The engine's one citation-repair turn (a FINAL whose citations did not check out): the tour answers again,
+      // with citations built from what its code found; the next FINAL is accepted as it is.
+      {
+        match: 'Your FINAL answer was not accepted yet',
+        reply: js(`
+FINAL(typeof tour !== 'undefined' && tour.child ? 'A greeting starts in src/index.ts:3, which calls greet (src/greeting.ts:7). ' + tour.child : 'REPAIR-UNEXPECTED');
+`),
+      },
       // The tour (issue 14's panels): turn 1 greps, turn 2 fans out 8 sub-calls and starts a child run, turn 3 answers.
       { match: 'SUMMARIZE-PART:', reply: 'This part builds or prints the greeting.' },
       {
