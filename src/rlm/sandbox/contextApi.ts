@@ -10,16 +10,10 @@ import type { SymbolKind } from '../../workspace/code/types';
 import { DEFAULT_MAX_RESULTS, HARD_MAX_RESULTS, MAX_CONTEXT_LINES } from '../../workspace/searchResults';
 import type { CallSpec, OptionSpec, ParamSpec } from './apiSchema';
 import type { EvidenceKind } from './evidenceKinds';
+import type { EvidenceEvent } from './types';
 
-/** One piece of evidence before the worker adds nothing more than de-duplication. */
-export interface EvidenceItem {
-  kind: EvidenceKind;
-  path: string;
-  line: number;
-  endLine?: number;
-  query?: string;
-  text?: string;
-}
+/** One piece of evidence a helper's result yields: the event the trajectory records. */
+export type EvidenceItem = EvidenceEvent;
 
 type Method = { [K in keyof Workspace]: Workspace[K] extends (...a: never[]) => unknown ? K : never }[keyof Workspace];
 type ResultOf<K extends Method> = Awaited<ReturnType<Workspace[K]>>;
