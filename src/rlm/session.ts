@@ -8,7 +8,8 @@ import type { ModelClient } from './models/types';
 import type { PriceTable } from './prices';
 import { RunAccountBuilder, sumAccounts, type RunAccount } from './runAccount';
 import { BoundSandbox } from './sandbox/boundSandbox';
-import { baselineNames, listVariables } from './sandboxVariables';
+import type { SandboxVariableInfo } from './sandbox/protocol';
+import type { Sandbox } from './sandbox/types';
 import { sessionMemo, type SandboxState, type TranscriptEntry } from './sessionMemo';
 import { DEFAULT_LIMITS, type FocusItem, type RlmLimits, type RunResult } from './types';
 import type { WorkspaceSpec } from '../workspace/types';
@@ -51,7 +52,6 @@ export class Session {
   readonly id = `s${nextSessionId++}`;
   readonly turns: SessionTurn[] = [];
   private bound?: BoundSandbox;
-  private baseline: string[] = [];
   /** Why the last sandbox went away, until a question has been told. */
   private dropped?: string;
   private running = false;
@@ -145,7 +145,7 @@ export class Session {
     if (!this.turns.length) return { kind: 'live', variables: [] };
     if (this.bound) {
       try {
-        return { kind: 'live', variables: await listVariables(this.bound.sandbox, this.baseline) };
+        return { kind: 'live', variables: await liveVariables(this.bound.sandbox) };
       } catch (e) {
         // It stopped between questions (a crash, the memory backstop): start over from the transcript.
         await this.dropSandbox(`it stopped: ${(e as Error).message.split('\n')[0]}`);
@@ -164,12 +164,6 @@ export class Session {
     });
     // The index the first sandbox built: a replacement opens without rescanning the folders.
     this.spec = bound.sandbox.workspaceSpec();
-    try {
-      this.baseline = await baselineNames(bound.sandbox);
-    } catch (e) {
-      await bound.dispose().catch(() => undefined);
-      throw new Error(`Could not start the sandbox: ${(e as Error).message}`);
-    }
     this.bound = bound;
     return bound;
   }
@@ -290,4 +284,11 @@ export class SessionStore {
     if (t) clearTimeout(t);
     this.idleTimers.delete(s);
   }
+}
+
+/** The model's variables in a live sandbox: an empty block returns them, as every block does (one lister). */
+async function liveVariables(sandbox: Sandbox): Promise<SandboxVariableInfo[]> {
+  const result = await sandbox.exec('');
+  if (result.error || result.restarted || !result.variables) throw new Error(result.error ?? 'the sandbox was restarted');
+  return result.variables;
 }

@@ -1,6 +1,7 @@
 // What a session's follow-up tells the model in its first message: the earlier questions and answers (newest
 // first, within a size cap), the variables still defined in the sandbox, or that the sandbox was lost.
 import type { Citation, StopReason } from './events';
+import type { SandboxVariableInfo } from './sandbox/protocol';
 
 /** One answered (or unanswered) question of a session, as the transcript keeps it. */
 export interface TranscriptEntry {
@@ -13,14 +14,10 @@ export interface TranscriptEntry {
 }
 
 /** A variable the model's code left in the sandbox, described in a few words ("array(12)", "string (40 chars)"). */
-export interface SandboxVariable {
-  name: string;
-  summary: string;
-}
 
 /** The sandbox the follow-up starts in. */
 export type SandboxState =
-  | { kind: 'live'; variables: SandboxVariable[] }
+  | { kind: 'live'; variables: SandboxVariableInfo[] }
   /** Dropped (idle, memory, too many sessions) or stopped between questions: only the transcript is left. */
   | { kind: 'dropped'; reason: string };
 
@@ -64,9 +61,9 @@ export function transcriptText(entries: TranscriptEntry[], cap = MEMO_TRANSCRIPT
   return parts.join('\n\n');
 }
 
-function variablesText(variables: SandboxVariable[]): string {
+function variablesText(variables: SandboxVariableInfo[]): string {
   if (!variables.length) return 'The sandbox is the same live one as before, but no variables of your own are defined in it.';
-  const shown = variables.slice(0, MAX_VARIABLES).map((v) => `- ${v.name}: ${v.summary}`);
+  const shown = variables.slice(0, MAX_VARIABLES).map((v) => `- ${v.name}: ${v.type}${v.size ? `, ${v.size}` : ''}`);
   const more = variables.length > MAX_VARIABLES ? `\n- … and ${variables.length - MAX_VARIABLES} more (list them with Object.keys(globalThis))` : '';
   return `The sandbox is the same live one as before: these variables from earlier questions are still defined. Reuse them (print a slice first) instead of searching again:\n${shown.join('\n')}${more}`;
 }
