@@ -2,7 +2,7 @@
 // the scripted server, test/vscode/lm-extension; no Copilot sign-in), "@rlm <question>" is sent, the rendered
 // answer has anchors, the trajectory button and followups, and clicking an anchor opens the cited line.
 import { join } from 'node:path';
-import { runPaletteCommand, stepRunner } from './ui.mjs';
+import { openWorkbench, runPaletteCommand, stepRunner } from './ui.mjs';
 
 const STEP_TIMEOUT = 60_000;
 
@@ -13,9 +13,7 @@ export async function runChatUiTests({ browser, baseUrl, workspace, question, sc
   const step = stepRunner({ page, results, log, screenshotFor: (_r, n) => join(screenshots, `chat-${n}.png`) });
 
   await step('chat view: "@rlm" (chat model available without Copilot) answers with anchors, a trajectory button and followups; an anchor opens the cited line', async () => {
-    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+    await openWorkbench(page, baseUrl, workspace);
     // Contributions are registered once the remote extension host is up: wait for one of ours.
     await runPaletteCommand(page, 'RLM: Ask about workspace', 120_000, false);
     // Opening "Language Models" makes VS Code ask every vscode.lm provider for its models; without it the chat

@@ -7,7 +7,7 @@
 // Called by test/vscode/run.mjs: runPanelsUiTests({browser, baseUrl, workspace, screenshots, log}).
 import { join } from 'node:path';
 import { FOLLOWUP_QUESTION, STEPS_QUESTION, TOUR_QUESTION } from './fixture.mjs';
-import { findFrame, runPaletteCommand, stepRunner } from './ui.mjs';
+import { findFrame, openWorkbench, runPaletteCommand, stepRunner } from './ui.mjs';
 import { toggleLightDark } from './trajectoryUi.mjs';
 
 const STEP_TIMEOUT = 60_000;
@@ -73,10 +73,7 @@ export async function runPanelsUiTests({ browser, baseUrl, workspace, screenshot
   let tree;
 
   const asked = await step('panels: an ask shows live steps in the answer panel, the status bar and the notification, then folds them into a summary', async () => {
-    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
-    await page.locator('.statusbar').waitFor({ timeout: STEP_TIMEOUT });
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+    await openWorkbench(page, baseUrl, workspace);
     // A file open in the first column, as a developer would have.
     await runPaletteCommand(page, 'Go to File...', 120_000);
     await page.locator('.quick-input-widget:visible input').first().fill('index.ts');

@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFrame, runPaletteCommand, stepRunner } from './ui.mjs';
+import { findFrame, openWorkbench, runPaletteCommand, stepRunner } from './ui.mjs';
 
 const STEP_TIMEOUT = 60_000;
 const RUN_TIMEOUT = 180_000;
@@ -52,18 +52,15 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   let workbenchOpen = false;
-  const openWorkbench = async () => {
+  const openWorkbenchOnce = async () => {
     if (workbenchOpen) return;
-    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
-    await page.locator('.statusbar').waitFor({ timeout: STEP_TIMEOUT });
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+    await openWorkbench(page, baseUrl, workspace);
     workbenchOpen = true;
   };
   const step = stepRunner({ page, results, log, screenshotFor: (r, n) => (r.ok ? undefined : join(screenshots, `trajectory-failed-${n}.png`)) });
 
   await step('trajectory: an XSS payload in a reply, code, output, path and answer renders as text', async () => {
-    await openWorkbench(page);
+    await openWorkbenchOnce();
     const dir = mkdtempSync(join(tmpdir(), 'rlm-xss-'));
     const file = join(dir, 'xss.jsonl');
     writeFileSync(file, xssTrajectoryJsonl());
@@ -109,7 +106,7 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
   // The asked run's panel (not the XSS one): its header holds the question and its answer has citations.
   const isAskPanel = async (f) => (await f.$('#answer a.citation')) !== null && ((await f.locator('#header .question').textContent()) ?? '') === question;
   const filled = await step('trajectory: ask from the palette, "RLM: Show Trajectory" shows the tree with evidence', async () => {
-    await openWorkbench(page);
+    await openWorkbenchOnce();
     await runPaletteCommand(page, 'RLM: Ask about workspace', 120_000);
     // The first command in a window activates the extension: type only once the question box is up.
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'RLM: Ask about workspace' }).waitFor({ timeout: STEP_TIMEOUT });

@@ -57,6 +57,14 @@ export async function findFrame(page, selector, timeoutMs, accept = async () => 
   throw new Error(`no frame with ${selector} after ${timeoutMs / 1000} s`);
 }
 
+/** Opens the workbench on the workspace folder and waits until it is up and focused. Shared by every UI test module. */
+export async function openWorkbench(page, baseUrl, workspace) {
+  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
+  await page.locator('.statusbar').waitFor({ timeout: STEP_TIMEOUT });
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+}
+
 /**
  * A runner for named UI steps: records each result with its time, takes the screenshot `screenshotFor` names
  * (or none), logs one line, and returns whether the step passed. Shared by every UI test module.
@@ -87,10 +95,7 @@ export async function runUiTests({ browser, baseUrl, workspace, question, slowQu
   let answerFrame;
   let citation;
   const ok = await step('palette: "RLM: Ask about workspace" shows the answer with clickable citations', async () => {
-    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
-    await page.locator('.statusbar').waitFor({ timeout: STEP_TIMEOUT });
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+    await openWorkbench(page, baseUrl, workspace);
     await runPaletteCommand(page, 'RLM: Ask about workspace');
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'RLM: Ask about workspace' }).waitFor({ timeout: STEP_TIMEOUT });
     await page.screenshot({ path: join(screenshots, '1-question-box.png') });
