@@ -7,6 +7,7 @@
 // hits counting up, a batch completing).
 import type { RunStartEvent, TrajectoryEvent } from './events';
 import { RunAccountBuilder } from './runAccount';
+import { formatBytes } from './units';
 
 export interface ProgressStep {
   text: string;
@@ -26,12 +27,6 @@ const oneLine = (text: string, max = MAX_QUOTE) => {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 const quote = (text: string | undefined) => JSON.stringify(oneLine(text ?? ''));
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export function formatTokens(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);

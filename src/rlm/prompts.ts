@@ -5,6 +5,7 @@ import type { WorkspaceSummary } from '../workspace/types';
 import type { FocusItem, RlmLimits } from './types';
 import { apiReference } from './apiReference';
 import type { SandboxVariableInfo } from './sandbox/protocol';
+import { formatBytes } from './units';
 
 const chars = (n: number) => n.toLocaleString('en-US');
 
@@ -94,13 +95,6 @@ const relevant = notes.map((n, i) => ({ path: files[i], n })).filter(x => !/^non
 print(relevant.length, relevant.map(x => x.path + '\\n' + x.n).join('\\n\\n').slice(0, 6000));
 \`\`\`
 `;
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
-}
 
 const MAX_FOCUS_TEXT = 2000;
 
