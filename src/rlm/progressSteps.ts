@@ -6,7 +6,7 @@
 // live steps. Pure: no vscode, no I/O. Steps with the same `key` as the previous one update it in place (a grep's
 // hits counting up, a batch completing).
 import type { RunStartEvent, TrajectoryEvent } from './events';
-import { RunAccountBuilder } from './runAccount';
+import { RunAccountBuilder, formatTokens } from './runAccount';
 import { formatBytes } from './units';
 
 export interface ProgressStep {
@@ -27,10 +27,6 @@ const oneLine = (text: string, max = MAX_QUOTE) => {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 const quote = (text: string | undefined) => JSON.stringify(oneLine(text ?? ''));
-
-export function formatTokens(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
-}
 
 /** The line shown before the first event: the index is being built. */
 export function indexingStep(folders: string[]): ProgressStep {

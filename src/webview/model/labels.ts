@@ -2,6 +2,7 @@
 // and the text the filter searches. Plain strings: escaping happens where they are rendered.
 import type { RunStartEvent } from '../../rlm/events';
 import { EVIDENCE_KINDS } from '../../rlm/sandbox/evidenceKinds';
+import { formatCost as formatAccountCost, formatTokens } from '../../rlm/runAccount';
 import type { Location } from '../protocol';
 import type { TreeNode } from './tree';
 
@@ -79,17 +80,13 @@ export function formatDuration(ms: number): string {
   return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export function formatTokens(n: number): string {
-  if (n < 1000) return String(n);
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
-  return `${(n / 1_000_000).toFixed(2)}M`;
+/** The run account's cost text ("$0.074", the footer's), or "n/a" when no price is known. */
+export function formatCost(usd: number | undefined): string {
+  return usd === undefined ? 'n/a' : formatAccountCost(usd);
 }
 
-export function formatCost(usd: number | undefined): string {
-  if (usd === undefined) return 'n/a';
-  if (usd === 0) return '$0';
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
+/** Token counts read the same in the panel as in the footer and the progress lines. */
+export { formatTokens };
 
 export const range = (line: number, endLine?: number) => (endLine !== undefined && endLine !== line ? `${line}-${endLine}` : `${line}`);
 
