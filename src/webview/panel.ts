@@ -79,8 +79,9 @@ export class TrajectoryPanel implements vscode.Disposable {
   readonly onDidRender = this.renderedEmitter.event;
   /** The page's last report: nodes in the tree, rows there are, rows the tree's height fits. */
   lastRendered?: Rendered;
-  /** Messages and events sent since the last init: live batching is observable (and tested). */
-  readonly stats = { inits: 0, batches: 0, batchedEvents: 0 };
+  /** Inits, live batches and batched events since the panel began showing its current source (each
+   *  live event is batched at most once per source): live batching is observable (and tested). */
+  stats = { inits: 0, batches: 0, batchedEvents: 0 };
   private disposed = false;
 
   constructor(
@@ -183,6 +184,8 @@ export class TrajectoryPanel implements vscode.Disposable {
     this.timer = undefined;
     this.pending = [];
     this.runs = [];
+    // The single trajectory panel is reused: counts from the runs it showed before are not this source's.
+    this.stats = { inits: 0, batches: 0, batchedEvents: 0 };
   }
 
   private sendInit(): void {
