@@ -151,10 +151,15 @@ async function runAttempt<T>(run: (ctx: AttemptContext) => Promise<T>, attempt: 
           controller.abort(new Error('deadline'));
         }, opts.deadlineMs)
       : undefined;
+  const onAbort = rejectOnAbort(controller.signal);
   try {
     // Race the attempt against the signal: some SDK paths (a body being parsed, a stream between reads) only
     // notice the abort late, and a cancel must be prompt.
-    return await Promise.race([run({ signal: controller.signal, touch, attempt }), rejectOnAbort(controller.signal)]);
+    const result = await Promise.race([run({ signal: controller.signal, touch, attempt }), onAbort.promise]);
+    // A finished attempt has read its whole reply: nothing is left to release, so the controller is not aborted
+    // (aborting ran every listener the SDK and fetch had put on it, ~0.2 ms a call on the sub-call path).
+    onAbort.dispose();
+    return result;
   } catch (err) {
     if (outcome.aborted) throw abortedError();
     throw err instanceof ModelError && !outcome.timedOut ? err : opts.toError(err, outcome);
@@ -162,16 +167,26 @@ async function runAttempt<T>(run: (ctx: AttemptContext) => Promise<T>, attempt: 
     if (timer) clearTimeout(timer);
     if (deadline) clearTimeout(deadline);
     opts.signal?.removeEventListener('abort', onCallerAbort);
-    if (!controller.signal.aborted) controller.abort(new Error('attempt finished')); // releases sockets/streams
+    if (!controller.signal.aborted && !onAbort.disposed) controller.abort(new Error('attempt failed')); // releases sockets/streams
   }
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fire = () => reject(signal.reason ?? new Error('aborted'));
-    if (signal.aborted) fire();
-    else signal.addEventListener('abort', fire, { once: true });
+function rejectOnAbort(signal: AbortSignal): { promise: Promise<never>; dispose(): void; disposed: boolean } {
+  let fire = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    fire = () => reject(signal.reason ?? new Error('aborted'));
   });
+  const handle = {
+    promise,
+    disposed: false,
+    dispose() {
+      handle.disposed = true;
+      signal.removeEventListener('abort', fire);
+    },
+  };
+  if (signal.aborted) fire();
+  else signal.addEventListener('abort', fire, { once: true });
+  return handle;
 }
 
 /** The last error, saying how many attempts were made (kind, status and Retry-After are kept). */
