@@ -2,9 +2,10 @@
 // extension) and oversized files, follows symlinks that stay inside the root, and records metadata only.
 // File contents are not read, except the first bytes of extension-less files (binary sniff + shebang).
 //
-// The walk is synchronous (readdirSync + statSync): measured 3-5x faster than fs.promises on 20k files,
-// which is what keeps it near `rg --files`. It yields to the event loop every few milliseconds so a
-// large scan does not freeze the thread that runs it.
+// The walk is synchronous (readdirSync): measured 3-5x faster than fs.promises on 20k files, and alone faster
+// than `rg --files`. The stat each file needs (size, mtime, links) was most of the build on large trees: past
+// PARALLEL_STAT_FROM files, chunks of paths are stat'ed by worker threads (statPool.ts) while the walk goes on.
+// The walk yields to the event loop every few milliseconds so a large scan does not freeze its thread.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileEntry, WorkspaceRoot } from './types';
@@ -13,6 +14,7 @@ import { isSecretPath } from './secrets';
 import { isBinaryExtension, looksBinary } from './binaryDetection';
 import { detectLanguage, languageFromName } from './language';
 import { isInside } from './pathSafety';
+import { readStat, StatPool, statWorkerCount, type FileStat } from './statPool';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -21,7 +23,14 @@ export interface IndexOptions {
   exclude: string[];
   includeSecrets: boolean;
   maxFileBytes: number;
+  /** Files found before stats move to worker threads (default PARALLEL_STAT_FROM; tests set 0). */
+  parallelStatFrom?: number;
 }
+
+/** Below this many files a worker's start-up (~20 ms) costs more than the stats it would take over. */
+export const PARALLEL_STAT_FROM = 4096;
+/** Paths per worker message. */
+const STAT_CHUNK = 1024;
 
 /** What the walk left out, for summaries and diagnostics (counts only: bounded size). */
 export interface IndexStats {
@@ -136,6 +145,7 @@ export async function indexRoot(
   opts: IndexOptions,
   stats: IndexStats,
   links: HardLinks = new Map(),
+  pool: () => StatPool | undefined = () => undefined,
 ): Promise<FileEntry[]> {
   const rules = rootRules(root.path, opts);
   if (!rules) return [];
@@ -147,18 +157,8 @@ export async function indexRoot(
   ];
   let sliceStart = performance.now();
 
-  const addFile = (abs: string, rel: string, name: string, st: fs.Stats | undefined, target?: string): void => {
-    // A link named like an ordinary file (settings.txt -> .env) is judged by what it points to as well.
-    if (!opts.includeSecrets && (isSecretPath(name) || (target !== undefined && isSecretPath(path.basename(target))))) {
-      stats.secrets++;
-      return;
-    }
-    const dot = name.lastIndexOf('.');
-    if (dot > 0 && dot < name.length - 1 && isBinaryExtension(name.slice(dot + 1))) {
-      stats.binary++;
-      return;
-    }
-    st ??= fs.statSync(abs, { throwIfNoEntry: false });
+  /** A file that passed the name rules: its stat decides the rest. */
+  const accept = (abs: string, rel: string, name: string, st: FileStat | undefined, target?: string): void => {
     if (!st) {
       stats.unreadable++;
       return;
@@ -168,6 +168,7 @@ export async function indexRoot(
       if (stats.tooLargePaths.length < MAX_SKIPPED_LINKS) stats.tooLargePaths.push(prefix + rel);
       return;
     }
+    const dot = name.lastIndexOf('.');
     let language = languageFromName(name);
     if (language === undefined && dot <= 0 && st.size > 0) {
       // No extension: the first bytes tell binary from text and give the shebang.
@@ -186,6 +187,50 @@ export async function indexRoot(
       links.set(key, known);
     }
     out.push(entry);
+  };
+
+  // Files waiting for their stat, sent in chunks: inline while few, to the workers past parallelStatFrom.
+  // Parallel arrays and one reused stat view: fewer objects for the garbage collector on 60k-file trees.
+  let absList: string[] = [];
+  let relList: string[] = [];
+  let nameList: string[] = [];
+  const inflight: Promise<void>[] = [];
+  let found = 0;
+  const flush = (): void => {
+    const [abses, rels, names] = [absList, relList, nameList];
+    absList = [];
+    relList = [];
+    nameList = [];
+    found += abses.length;
+    const workers = found > (opts.parallelStatFrom ?? PARALLEL_STAT_FROM) ? pool() : undefined;
+    const inline = () => {
+      for (let i = 0; i < abses.length; i++) accept(abses[i]!, rels[i]!, names[i]!, statOrUndefined(abses[i]!));
+    };
+    if (!workers) return inline();
+    inflight.push(
+      workers.statRaw(abses).then((raw) => {
+        const view: FileStat = { size: 0, mtimeMs: 0, nlink: 0, dev: 0, ino: 0 };
+        for (let i = 0; i < abses.length; i++) accept(abses[i]!, rels[i]!, names[i]!, readStat(raw, i, view));
+      }, inline),
+    );
+  };
+
+  const addFile = (abs: string, rel: string, name: string, st: fs.Stats | undefined, target?: string): void => {
+    // A link named like an ordinary file (settings.txt -> .env) is judged by what it points to as well.
+    if (!opts.includeSecrets && (isSecretPath(name) || (target !== undefined && isSecretPath(path.basename(target))))) {
+      stats.secrets++;
+      return;
+    }
+    const dot = name.lastIndexOf('.');
+    if (dot > 0 && dot < name.length - 1 && isBinaryExtension(name.slice(dot + 1))) {
+      stats.binary++;
+      return;
+    }
+    if (st) return accept(abs, rel, name, st, target);
+    absList.push(abs);
+    relList.push(rel);
+    nameList.push(name);
+    if (absList.length >= STAT_CHUNK) flush();
   };
 
   while (stack.length) {
@@ -263,7 +308,17 @@ export async function indexRoot(
       }
     }
   }
+  if (absList.length) flush();
+  await Promise.all(inflight);
   return out;
+}
+
+function statOrUndefined(abs: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(abs, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // permission denied and the like: counted as unreadable
+  }
 }
 
 /** Builds the index of all roots: paths prefixed with the root name when there are several. */
@@ -276,7 +331,24 @@ export async function buildFileIndex(
   const multi = roots.length > 1;
   const links: HardLinks = new Map();
   let files: FileEntry[] = [];
-  for (const r of roots) files.push(...(await indexRoot(r, multi ? `${r.name}/` : '', opts, stats, links)));
+  let workers: StatPool | undefined;
+  let poolFailed = false;
+  // Started on first need, shared by the roots, always ended: no thread outlives the build.
+  const pool = (): StatPool | undefined => {
+    if (workers || poolFailed) return workers;
+    const n = opts.parallelStatFrom === 0 ? Math.max(1, statWorkerCount()) : statWorkerCount();
+    try {
+      if (n) workers = new StatPool(n);
+    } catch {
+      poolFailed = true; // no worker threads here: stats stay inline
+    }
+    return workers;
+  };
+  try {
+    for (const r of roots) files.push(...(await indexRoot(r, multi ? `${r.name}/` : '', opts, stats, links, pool)));
+  } finally {
+    await workers?.close();
+  }
   files = withoutOutsideHardLinks(files, links, stats);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, stats };

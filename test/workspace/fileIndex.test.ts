@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openWorkspace } from '../../src/workspace/workspace';
 import { makeTree, removeTree, writeFiles } from './helpers';
+import { buildFileIndex } from '../../src/workspace/fileIndex';
+import { readStat, StatPool } from '../../src/workspace/statPool';
 
 const paths = async (root: string, options = {}): Promise<string[]> =>
   (await openWorkspace({ roots: [{ name: 'w', path: root }], options })).files().map((f) => f.path);
@@ -182,4 +184,57 @@ test('a missing or non-folder root fails loudly; no roots at all is a text-only 
   assert.deepEqual(text.files().map((f) => f.path), ['input.txt']);
   assert.equal((await text.grep('world')).hits[0]!.line, 2);
   await assert.rejects(text.read('other.txt'), /not in this workspace/);
+});
+
+test('stats in worker threads give the same index as stats inline (links, sizes, sniffed and skipped files, many chunks)', async (t) => {
+  const files: Record<string, string | Buffer> = {
+    'src/app.ts': 'export const a = 1;\n',
+    'bin/tool': '#!/usr/bin/env python3\nprint(1)\n',
+    'bin/blob': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]),
+    'big.txt': 'x'.repeat(5000),
+    '.env': 'SECRET=1\n',
+    'empty': '',
+  };
+  // More files than three worker messages hold, spread over folders.
+  for (let i = 0; i < 2600; i++) files[`gen/d${i % 37}/f${i}.js`] = `// ${i}\n`.repeat(1 + (i % 5));
+  const root = makeTree(files);
+  const outside = makeTree({ 'shared.txt': 'outside\n' });
+  t.after(() => {
+    removeTree(root);
+    removeTree(outside);
+  });
+  fs.linkSync(path.join(outside, 'shared.txt'), path.join(root, 'hardlink-out.txt'));
+  fs.linkSync(path.join(root, 'src/app.ts'), path.join(root, 'src/app-copy.ts'));
+  fs.symlinkSync(path.join(root, 'src/app.ts'), path.join(root, 'link-in.ts'));
+  fs.symlinkSync(path.join(outside, 'shared.txt'), path.join(root, 'link-out.txt'));
+  const roots = [{ name: 'w', path: root }];
+  const base = { respectIgnoreFiles: true, exclude: [], includeSecrets: false, maxFileBytes: 4096 };
+  const inline = await buildFileIndex(roots, { ...base, parallelStatFrom: Number.POSITIVE_INFINITY });
+  const parallel = await buildFileIndex(roots, { ...base, parallelStatFrom: 0 });
+  assert.deepEqual(parallel, inline);
+  const byPath = new Map(parallel.files.map((f) => [f.path, f]));
+  assert.equal(parallel.files.length, 2600 + 5); // src/app.ts, its hard link, link-in.ts, bin/tool, empty, and the 2,600
+  assert.equal(byPath.get('bin/tool')?.language, 'python');
+  assert.equal(byPath.get('gen/d1/f1.js')?.size, '// 1\n'.length * 2);
+  assert.ok(byPath.has('src/app-copy.ts') && byPath.has('link-in.ts'));
+  assert.ok(!byPath.has('hardlink-out.txt') && !byPath.has('link-out.txt') && !byPath.has('big.txt') && !byPath.has('bin/blob') && !byPath.has('.env'));
+  assert.deepEqual(
+    { tooLarge: parallel.stats.tooLarge, binary: parallel.stats.binary, secrets: parallel.stats.secrets, hardLinksOutside: parallel.stats.hardLinksOutside, symlinksOutside: parallel.stats.symlinksOutside },
+    { tooLarge: 1, binary: 1, secrets: 1, hardLinksOutside: 1, symlinksOutside: 1 },
+  );
+});
+
+test('the stat pool returns what fs.statSync says, -1 for a missing file, and ends its threads on close', async (t) => {
+  const root = makeTree({ 'a.txt': 'abc', 'b/c.txt': 'hello\n' });
+  t.after(() => removeTree(root));
+  const pool = new StatPool(2);
+  const paths = [path.join(root, 'a.txt'), path.join(root, 'missing'), path.join(root, 'b/c.txt')];
+  const raw = await pool.statRaw(paths);
+  const view = { size: 0, mtimeMs: 0, nlink: 0, dev: 0, ino: 0 };
+  const a = fs.statSync(paths[0]!);
+  assert.deepEqual({ ...readStat(raw, 0, view)! }, { size: 3, mtimeMs: a.mtimeMs, nlink: a.nlink, dev: a.dev, ino: a.ino });
+  assert.equal(readStat(raw, 1, view), undefined);
+  assert.equal(readStat(raw, 2, view)?.size, 6);
+  await pool.close();
+  await assert.rejects(pool.statRaw(paths), /closed/);
 });
