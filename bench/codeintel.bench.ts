@@ -20,6 +20,7 @@ import { openWorkspace, type Workspace } from '../src/workspace/workspace';
 import { createCodeIntelligence } from '../src/workspace/code/workspaceCodeHost';
 import { parse, parseStats } from '../src/workspace/code/outline';
 import { codeExtensions, codeLanguageOf } from '../src/workspace/code/languages';
+import { SANDBOX_WORKER_ENV } from '../src/rlm/sandbox/sandbox';
 
 const REPO = path.resolve(__dirname, '..');
 const BENCH_TREE = path.join(os.homedir(), '.cache', 'rlm-bench', 'tree');
@@ -165,14 +166,32 @@ print(s)`));
   }
 }
 
-function peakRss(dir: string): void {
+/**
+ * The child runs the product as it ships when dist/ is built (npm run bench builds it): this file bundled by
+ * esbuild for the host side and dist/sandboxWorker.js in the worker. Run from source (tsx), node's loader-hooks
+ * thread and tsx's transforms in both threads add ~100 MB that no user's process has (BENCH_RSS_SOURCE=1 shows it).
+ */
+async function rssChildCommand(mode: string, dir: string, heapCap: string[]): Promise<{ argv: string[]; env: NodeJS.ProcessEnv; how: string }> {
+  const worker = path.join(REPO, 'dist', 'sandboxWorker.js');
+  if (process.env.BENCH_RSS_SOURCE === '1' || !fs.existsSync(worker)) {
+    return { argv: [...heapCap, '--import', 'tsx', __filename, mode, dir], env: process.env, how: 'from source through tsx' };
+  }
+  const esbuild = await import('esbuild');
+  // Under node_modules/.cache so that the packages it resolves at run time (the QuickJS wasm) are found.
+  const outfile = path.join(REPO, 'node_modules', '.cache', 'rlm-bench', 'codeintel.bench.js');
+  await esbuild.build({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning', external: ['esbuild'], define: { 'import.meta.url': '""' } });
+  return { argv: [...heapCap, outfile, mode, dir], env: { ...process.env, [SANDBOX_WORKER_ENV]: worker }, how: 'bundled, with dist/sandboxWorker.js' };
+}
+
+async function peakRss(dir: string): Promise<void> {
   // BENCH_RSS_HEAP_MB caps V8's old generation in the child (like a worker's resourceLimits): most of the peak
   // is garbage V8 has not collected yet, not live data.
   const heapCap = process.env.BENCH_RSS_HEAP_MB ? [`--max-old-space-size=${process.env.BENCH_RSS_HEAP_MB}`] : [];
   console.log(`2. peak RSS: file listing + 100 greps + 50 reads + 200 outlines + the whole symbol index built (a child process${heapCap.length ? `, ${heapCap[0]}` : ''})`);
   const mode = process.env.BENCH_RSS_MODE === 'direct' ? '--rss-child' : '--rss-sandbox-child';
-  console.log(`   mode: ${mode === '--rss-child' ? 'Workspace called directly in one process' : 'model code in the sandbox worker, as the product runs it (BENCH_RSS_MODE=direct for the bare Workspace)'}`);
-  const child = spawnSync(process.execPath, [...heapCap, '--import', 'tsx', __filename, mode, dir], { cwd: REPO, encoding: 'utf8' });
+  const command = await rssChildCommand(mode, dir, heapCap);
+  console.log(`   mode: ${mode === '--rss-child' ? 'Workspace called directly in one process' : 'model code in the sandbox worker, as the product runs it (BENCH_RSS_MODE=direct for the bare Workspace)'}; code ${command.how}`);
+  const child = spawnSync(process.execPath, command.argv, { cwd: REPO, encoding: 'utf8', env: command.env });
   if (child.status !== 0) throw new Error(`RSS child failed: ${child.stderr}`);
   const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, number> & { stages: Record<string, number> };
   console.log(`   ${r.files} files listed in ${r.listMs!.toFixed(0)} ms; ${r.hits} grep hits; ${r.readChars} chars read; ${r.outlined} outlines, ${r.symbols} symbols; ${(r.totalMs! / 1000).toFixed(1)} s`);
@@ -234,7 +253,7 @@ async function main(): Promise<void> {
   if (!only || only === 'index') await symbolIndex(dir);
   if (!only || only === 'large') await largeTree(dir);
   if (!only || only === 'reads') await sliceReads(dir);
-  if (!only || only === 'rss') peakRss(dir);
+  if (!only || only === 'rss') await peakRss(dir);
 }
 
 const RG_RULES = ['--hidden', '--follow', '--no-require-git', '--no-ignore-parent', '--no-ignore-global', '--no-config'];

@@ -131,8 +131,10 @@ export function formatCost(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
-/** "3.2 s", "38 s", "2 min 5 s". */
+/** "340 ms", "3.2 s", "38 s", "2 min 5 s" (empty for no time): the footer, progress lines and the panel's rows. */
 export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 60) return `${Math.round(s)} s`;

@@ -64,7 +64,7 @@ test('rlm chat, piped: two questions give two JSON objects with turn 1 and 2, th
     assert.match(second?.messages[1].content ?? '', /createCart is defined at src\/cart\.ts:3\./);
     assert.match(second?.messages[1].content ?? '', /- def: object, \d+ keys/);
     // Footers per answer on stderr, and /cost sums the session.
-    assert.match(r.stderr, /\[rlm\] 2 turns · 0 sub-calls · [\d.]+k? in \/ [\d.]+k? out tokens · [\d.]+ s\n[\s\S]*\[rlm\] 1 turn · 0 sub-calls/);
+    assert.match(r.stderr, /\[rlm\] 2 turns · 0 sub-calls · [\d.]+k? in \/ [\d.]+k? out tokens · [\d.]+ m?s\n[\s\S]*\[rlm\] 1 turn · 0 sub-calls/);
     assert.match(r.stderr, /\[rlm\] session: 2 questions · 3 turns · 0 sub-calls/);
     // --trajectory: both runs, namespaced per question, one file.
     const events = parseTrajectory(readFileSync(trajectory, 'utf8')).events;

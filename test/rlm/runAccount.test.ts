@@ -121,3 +121,9 @@ test('a finished child run emits its final (with checked citations) and run_end,
   assert.deepEqual(accountOf(events).usage, result.usage);
   assert.equal(accountOf(events).childRuns, 2);
 });
+
+test('one duration format everywhere: ms under a second, one decimal under ten, minutes past one; the panel uses the same function', async () => {
+  assert.deepEqual([340, 3_240, 38_400, 125_000, -1, NaN].map(formatDuration), ['340 ms', '3.2 s', '38 s', '2 min 5 s', '', '']);
+  const labels = await import('../../src/webview/model/labels');
+  assert.equal(labels.formatDuration, formatDuration);
+});

@@ -12,7 +12,7 @@ import { openWorkspace, type Workspace } from '../../src/workspace/workspace';
 import { outlineSource, parse, parseStats } from '../../src/workspace/code/outline';
 import { createCodeIntelligence } from '../../src/workspace/code/workspaceCodeHost';
 import { initials, matchScore } from '../../src/workspace/code/symbolMatch';
-import type { OutlineSymbol } from '../../src/workspace/code/types';
+import { INDEX_MAX_FILE_BYTES, type OutlineSymbol } from '../../src/workspace/code/types';
 import { WorkspaceError } from '../../src/workspace/types';
 import { makeTree, removeTree, REPO_ROOT } from './helpers';
 
@@ -686,6 +686,24 @@ test('symbol index: incremental refresh re-parses only changed files; a touched 
     assert.equal(second.parsed, 2, 'both were looked at again (one re-hashed, one re-parsed)');
     assert.deepEqual((await intel.definitions('gadget')).map((d) => d.path), ['src/w4.ts']);
     assert.equal((await intel.references('sharedHelper')).total, 9 * 2 + 1, 'w4 no longer uses it');
+  } finally {
+    removeTree(root);
+  }
+});
+
+test('symbol index: code files over INDEX_MAX_FILE_BYTES (bundles) stay out of it, before and after the build; outline still parses them', async () => {
+  const filler = '// generated\n'.repeat(Math.ceil(INDEX_MAX_FILE_BYTES / 13) + 10);
+  const root = makeTree({ 'dist/bundle.js': `${filler}export function bundledOnly() { return 1; }\n`, 'src/small.ts': 'export function smallOne() {}\n' });
+  try {
+    const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
+    assert.ok(ws.files().find((f) => f.path === 'dist/bundle.js')!.size > INDEX_MAX_FILE_BYTES, 'the fixture is over the cap');
+    const intel = createCodeIntelligence(ws, { grepFirstAboveFiles: 0, queryWaitMs: 0 });
+    assert.deepEqual([...(await intel.definitions('bundledOnly'))], [], 'grep narrowing skips it too');
+    const built = await intel.updateIndex(true);
+    assert.equal(built.files, 1, 'only src/small.ts is a code file of the index');
+    assert.deepEqual([...(await intel.symbols('bundledOnly'))], []);
+    assert.deepEqual((await intel.definitions('smallOne')).map((d) => d.path), ['src/small.ts']);
+    assert.deepEqual((await intel.outline('dist/bundle.js')).map((s) => s.name), ['bundledOnly']);
   } finally {
     removeTree(root);
   }

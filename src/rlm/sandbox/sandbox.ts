@@ -91,8 +91,10 @@ class WorkerHandle {
       eval: entry.eval,
       workerData,
       // The QuickJS heap is a wasm memory with its own maximum; this caps the worker's JS heap (the workspace
-      // index, results on their way in) so a runaway there ends the worker, not the process.
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(512, limits.memoryLimitMb * 2), maxYoungGenerationSizeMb: 64 },
+      // index, results on their way in) so a runaway there ends the worker, not the process. A young generation
+      // of 16 MB (it was 64): the worker's garbage is small and short-lived, and every MB of it counts against
+      // the process's 400 MB bar on a large tree.
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(512, limits.memoryLimitMb * 2), maxYoungGenerationSizeMb: 16 },
       stdout: false,
       stderr: false,
     });

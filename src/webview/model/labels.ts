@@ -2,7 +2,7 @@
 // and the text the filter searches. Plain strings: escaping happens where they are rendered.
 import type { RunStartEvent } from '../../rlm/events';
 import { EVIDENCE_KINDS } from '../../rlm/sandbox/evidenceKinds';
-import { formatCost as formatAccountCost, formatTokens } from '../../rlm/runAccount';
+import { formatCost as formatAccountCost, formatDuration, formatTokens } from '../../rlm/runAccount';
 import type { Location } from '../protocol';
 import type { TreeNode } from './tree';
 
@@ -72,21 +72,13 @@ export function reasoningOf(response: string): string {
   return response.replace(/```[\s\S]*?(```|$)/g, '').trim();
 }
 
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 /** The run account's cost text ("$0.074", the footer's), or "n/a" when no price is known. */
 export function formatCost(usd: number | undefined): string {
   return usd === undefined ? 'n/a' : formatAccountCost(usd);
 }
 
-/** Token counts read the same in the panel as in the footer and the progress lines. */
-export { formatTokens };
+/** Token counts and durations read the same in the panel as in the footer and the progress lines. */
+export { formatDuration, formatTokens };
 
 export const range = (line: number, endLine?: number) => (endLine !== undefined && endLine !== line ? `${line}-${endLine}` : `${line}`);
 

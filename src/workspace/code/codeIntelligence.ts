@@ -14,6 +14,7 @@ import { CodeSpans, computeSpans } from './codeSpans';
 import { isCodeReference, wordColumns } from './referenceFilter';
 import { compareScored, matchScore, splitQualifiedName, symbolScorer } from './symbolMatch';
 import type { Definition, DefinitionList, OutlineSymbol, ReferenceHit, ReferenceOptions, ReferenceResult, SymbolSearchOptions } from './types';
+import { INDEX_MAX_FILE_BYTES } from './types';
 
 /** What code intelligence needs from a workspace. Paths are workspace-relative with '/'. */
 export interface CodeHost {
@@ -360,7 +361,7 @@ export class CodeIntelligence {
     const likely = new Set(grep.hits.filter((h) => looksLikeDefinition.test(h.text)).map((h) => h.path));
     const sizes = new Map(this.host.files().map((f) => [f.path, f.size]));
     const paths = [...new Set(grep.hits.map((h) => h.path))]
-      .filter((p) => this.languageOf(p))
+      .filter((p) => (sizes.get(p) ?? 0) <= INDEX_MAX_FILE_BYTES && this.languageOf(p))
       .sort((a, b) => Number(likely.has(b)) - Number(likely.has(a)) || (sizes.get(a) ?? 0) - (sizes.get(b) ?? 0));
     const stamps = await this.statAll(paths);
     const yielder = new Yielder();
@@ -392,7 +393,7 @@ export class CodeIntelligence {
   }
 
   private codeFileList(): FileEntry[] {
-    return (this.codeFiles ??= this.host.files().filter((f) => this.languageOf(f.path)));
+    return (this.codeFiles ??= this.host.files().filter((f) => f.size <= INDEX_MAX_FILE_BYTES && this.languageOf(f.path)));
   }
 
   private async statAll(paths: string[]): Promise<((FileStamp & { persist: boolean }) | null)[]> {

@@ -134,7 +134,7 @@ test('@rlm: two questions in one chat share a session: the second run reads the 
   assert.equal((second.metadata as { session?: string }).session, session);
   const markdown = rec.of('markdown').map((a) => String(a[0])).join('');
   // The footer is the run account's: the second run took one turn and no sub-calls.
-  assert.match(markdown, /_1 turn · 0 sub-calls · [\d.k]+ in \/ [\d.k]+ out tokens · [\d.]+ s_/);
+  assert.match(markdown, /_1 turn · 0 sub-calls · [\d.k]+ in \/ [\d.k]+ out tokens · [\d.]+ m?s_/);
   // A new conversation (empty history) starts a new session: the variable is not there.
   const fresh = (await api.chatHandler(chatRequest(CHAT_SECOND), { history: [] } as vscode.ChatContext, recordingStream().stream, token)) as vscode.ChatResult;
   assert.equal(answerOf(fresh), 'CHAT-NO-SESSION');
