@@ -64,7 +64,7 @@ test('the reducer agrees with the engine on a run with cached sub-calls and a ch
   assert.equal(account.costUsd, result.costUsd, "the account's cost is the engine's");
 
   const footer = formatFooter(account);
-  assert.match(footer, /^2 turns · 5 sub-calls \(2 cached\) · 1 child run · 47k in \/ 3\.4k out tokens · \$0\.074 · \d+(\.\d)? s$/);
+  assert.match(footer, /^2 turns · 5 sub-calls \(2 cached\) · 1 child run · 47k in \/ 3\.4k out tokens · \$0\.074 · (\d+ ms|\d+(\.\d)? s)$/);
   assert.equal(footer, `${account.turns} turns · ${account.subCalls + account.cachedSubCalls} sub-calls (${account.cachedSubCalls} cached) · ${account.childRuns} child run · ${formatTokens(account.usage.inputTokens)} in / ${formatTokens(account.usage.outputTokens)} out tokens · ${formatCost(account.costUsd ?? NaN)} · ${formatDuration(account.durationMs)}`);
   assert.equal(sumAccounts([account, account]).costUsd, 2 * (account.costUsd ?? NaN));
   const twice = sumAccounts([account, { ...account, costUsd: null }]);
