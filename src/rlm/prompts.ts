@@ -47,8 +47,8 @@ ${apiReference(s.canRecurse, subs)}
 Paths are workspace-relative with "/" (with several folders, the first segment is the folder name). Helper errors
 (missing file, bad regex, excluded or binary file) are thrown as ordinary exceptions: catch them or read the message.
 definitions/symbols/references use a symbol index built in the background; until it is ready a result may have
-.partial === true and a .note saying how far it is. definitions/symbols cover code files up to ${formatBytes(INDEX_MAX_FILE_BYTES)}; grep
-and outline reach bigger ones (bundles, generated code).
+.partial === true and a .note saying how far it is. They cover code files up to ${INDEX_MAX_FILE_BYTES / 1024} KB; grep and outline reach
+bigger ones (bundles, generated code).
 
 ## Strategy that works
 1. Orient first (turn 1): print context.tree(), language counts from context.files, and grep for the question's key

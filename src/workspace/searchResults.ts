@@ -15,6 +15,11 @@ export function truncateLine(text: string): string {
   return text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}… [${text.length - MAX_LINE_CHARS} more chars]` : text;
 }
 
+/** Whether a hit's text was cut by truncateLine (the rest of the line is only in the file). */
+export function isTruncatedLine(text: string): boolean {
+  return text.length > MAX_LINE_CHARS && /… \[\d+ more chars\]$/.test(text);
+}
+
 /** Drops the line terminator rg (and a split on '\n') leaves. */
 export function stripEol(text: string): string {
   if (text.endsWith('\r\n')) return text.slice(0, -2);

@@ -691,7 +691,7 @@ test('symbol index: incremental refresh re-parses only changed files; a touched 
   }
 });
 
-test('symbol index: code files over INDEX_MAX_FILE_BYTES (bundles) stay out of it, before and after the build; outline still parses them', async () => {
+test('symbol index: code files over INDEX_MAX_FILE_BYTES (bundles) stay out of it and of references (with a note), before and after the build; outline still parses them', async () => {
   const filler = '// generated\n'.repeat(Math.ceil(INDEX_MAX_FILE_BYTES / 13) + 10);
   const root = makeTree({ 'dist/bundle.js': `${filler}export function bundledOnly() { return 1; }\n`, 'src/small.ts': 'export function smallOne() {}\n' });
   try {
@@ -704,6 +704,24 @@ test('symbol index: code files over INDEX_MAX_FILE_BYTES (bundles) stay out of i
     assert.deepEqual([...(await intel.symbols('bundledOnly'))], []);
     assert.deepEqual((await intel.definitions('smallOne')).map((d) => d.path), ['src/small.ts']);
     assert.deepEqual((await intel.outline('dist/bundle.js')).map((s) => s.name), ['bundledOnly']);
+    const refs = await intel.references('bundledOnly');
+    assert.deepEqual(refs.hits, []);
+    assert.match(refs.note ?? '', /^1 matching line in 1 code file over 256 KB \(bundles, generated code\) left out; grep them if they matter\.$/);
+  } finally {
+    removeTree(root);
+  }
+});
+
+test('references on a minified line: a use past the cut of a long grep line is found warm (index) as cold (parse)', async () => {
+  const long = `var a=${'"x",'.repeat(300)}b=helperFn(1);`;
+  const root = makeTree({ 'lib/min.js': `function helperFn(x){return x}\n${long}\n` });
+  try {
+    const cold = await createCodeIntelligence(await openWorkspace({ roots: [{ name: 'w', path: root }] })).references('helperFn');
+    const warmIntel = createCodeIntelligence(await openWorkspace({ roots: [{ name: 'w', path: root }] }));
+    await warmIntel.updateIndex(true);
+    const warm = await warmIntel.references('helperFn');
+    assert.deepEqual(cold.hits.map((h) => h.line), [1, 2]);
+    assert.deepEqual(warm.hits.map((h) => h.line), [1, 2]);
   } finally {
     removeTree(root);
   }

@@ -15,6 +15,7 @@ import { isCodeReference, wordColumns } from './referenceFilter';
 import { compareScored, matchScore, splitQualifiedName, symbolScorer } from './symbolMatch';
 import type { Definition, DefinitionList, OutlineSymbol, ReferenceHit, ReferenceOptions, ReferenceResult, SymbolSearchOptions } from './types';
 import { INDEX_MAX_FILE_BYTES } from './types';
+import { isTruncatedLine } from '../searchResults';
 
 /** What code intelligence needs from a workspace. Paths are workspace-relative with '/'. */
 export interface CodeHost {
@@ -97,6 +98,7 @@ export class CodeIntelligence {
   private languageIds: Map<string, string> | undefined;
   private codeFiles: FileEntry[] | undefined;
   private order: Map<string, number> | undefined;
+  private sizes: Map<string, number> | undefined;
 
   constructor(
     private readonly host: CodeHost,
@@ -198,10 +200,17 @@ export class CodeIntelligence {
       glob: codeExtensions().map((e) => `*.${e}`),
       paths: opts.paths,
     });
-    // Group lines by file, keeping grep's order.
+    // Group lines by file, keeping grep's order. Files over the index cap (bundles) are left out, as from
+    // definitions/symbols: checking them would parse megabytes on every call.
     const byFile = new Map<string, { line: number; text: string }[]>();
+    const bundles = { lines: 0, files: new Set<string>() };
     for (const h of grep.hits) {
       if (!this.languageOf(h.path)) continue;
+      if (this.sizeOf(h.path) > INDEX_MAX_FILE_BYTES) {
+        bundles.lines++;
+        bundles.files.add(h.path);
+        continue;
+      }
       let list = byFile.get(h.path);
       if (!list) byFile.set(h.path, (list = []));
       list.push({ line: h.line, text: h.text });
@@ -238,6 +247,8 @@ export class CodeIntelligence {
       }
       try {
         const spans = record.spans ? new CodeSpans(record.spans) : undefined;
+        // A long (minified) line reaches us cut short: the word may sit past the cut, so check the whole line.
+        if (text === undefined && lines.some((l) => isTruncatedLine(l.text))) text = await this.host.readText(path).catch(() => undefined);
         const fileLines = text?.split('\n');
         for (const { line, text: hitText } of lines) {
           const lineText = (fileLines ? fileLines[line - 1] ?? '' : hitText).replace(/\r?\n?$/, '');
@@ -255,10 +266,17 @@ export class CodeIntelligence {
     }
     const exact = unchecked === 0;
     const result: ReferenceResult = { hits, total: verified + unchecked, truncated: hits.length < verified + unchecked, exact };
+    const notes: string[] = [];
     if (!exact && unchecked > grep.total - grep.hits.length) {
       result.partial = true;
-      result.note = `${unchecked} lines not checked yet: ${this.progressText()}; ask again later for an exact count, or narrow with paths.`;
+      notes.push(`${unchecked} lines not checked yet: ${this.progressText()}; ask again later for an exact count, or narrow with paths.`);
     }
+    if (bundles.lines) {
+      const lines = bundles.lines === 1 ? '1 matching line' : `${bundles.lines} matching lines`;
+      const files = bundles.files.size === 1 ? '1 code file' : `${bundles.files.size} code files`;
+      notes.push(`${lines} in ${files} over ${INDEX_MAX_FILE_BYTES / 1024} KB (bundles, generated code) left out; grep them if they matter.`);
+    }
+    if (notes.length) result.note = notes.join(' ');
     return result;
   }
 
@@ -359,10 +377,9 @@ export class CodeIntelligence {
     let complete = !(grep.truncated || grep.total > grep.hits.length);
     const looksLikeDefinition = definitionLine(token);
     const likely = new Set(grep.hits.filter((h) => looksLikeDefinition.test(h.text)).map((h) => h.path));
-    const sizes = new Map(this.host.files().map((f) => [f.path, f.size]));
     const paths = [...new Set(grep.hits.map((h) => h.path))]
-      .filter((p) => (sizes.get(p) ?? 0) <= INDEX_MAX_FILE_BYTES && this.languageOf(p))
-      .sort((a, b) => Number(likely.has(b)) - Number(likely.has(a)) || (sizes.get(a) ?? 0) - (sizes.get(b) ?? 0));
+      .filter((p) => this.sizeOf(p) <= INDEX_MAX_FILE_BYTES && this.languageOf(p))
+      .sort((a, b) => Number(likely.has(b)) - Number(likely.has(a)) || this.sizeOf(a) - this.sizeOf(b));
     const stamps = await this.statAll(paths);
     const yielder = new Yielder();
     const done: string[] = [];
@@ -390,6 +407,11 @@ export class CodeIntelligence {
 
   private indexOrder(): Map<string, number> {
     return (this.order ??= new Map(this.host.files().map((f, i) => [f.path, i])));
+  }
+
+  private sizeOf(path: string): number {
+    this.sizes ??= new Map(this.host.files().map((f) => [f.path, f.size]));
+    return this.sizes.get(path) ?? 0;
   }
 
   private codeFileList(): FileEntry[] {
