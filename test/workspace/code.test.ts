@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { openWorkspace, type Workspace } from '../../src/workspace/workspace';
 import { outlineSource, parse, parseStats } from '../../src/workspace/code/outline';
-import { createCodeIntelligence } from '../../src/workspace/code/workspaceCodeHost';
+import { createCodeIntelligence, workspaceCodeHost } from '../../src/workspace/code/workspaceCodeHost';
+import { CodeIntelligence } from '../../src/workspace/code/codeIntelligence';
 import { initials, matchScore } from '../../src/workspace/code/symbolMatch';
 import { INDEX_MAX_FILE_BYTES, type OutlineSymbol } from '../../src/workspace/code/types';
 import { WorkspaceError } from '../../src/workspace/types';
@@ -630,7 +631,12 @@ test('symbol index: a query that cannot wait answers from the files indexed so f
   const root = widgetTree(40);
   try {
     const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
-    const intel = createCodeIntelligence(ws, { queryWaitMs: 0, parseBudgetMs: 0, grepFirstAboveFiles: 0 });
+    // The build's reads wait on a gate the test opens: reads are fast enough now that 41 small files would be
+    // indexed before a zero-wait query could ask.
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const host = workspaceCodeHost(ws);
+    const intel = new CodeIntelligence({ ...host, readText: async (p) => (await gate, host.readText(p)) }, { cacheKey: root, queryWaitMs: 0, parseBudgetMs: 0, grepFirstAboveFiles: 0 });
     const early = await intel.symbols('widget', { maxResults: 500 });
     assert.equal(early.partial, true, 'answered before the build finished');
     assert.match(early.note!, /partial — the symbol index is \d+% built \(\d+ of 41 code files\)/);
@@ -638,6 +644,7 @@ test('symbol index: a query that cannot wait answers from the files indexed so f
     const defs = await intel.definitions('widget7');
     assert.equal(defs.partial, true, 'grep narrowed to one file, but the parse budget was spent');
     // Once built, the same queries are complete and unmarked.
+    open();
     const built = await intel.updateIndex();
     assert.equal(built.complete, true);
     const full = await intel.symbols('widget', { maxResults: 500 });

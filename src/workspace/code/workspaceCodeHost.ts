@@ -42,7 +42,9 @@ export function workspaceCodeHost(workspace: Workspace): CodeHost {
       if (text !== undefined) return { size: text.length, mtimeMs: 0, persist: false };
       const abs = await diskPath(p);
       try {
-        const st = await fs.promises.stat(abs);
+        // Synchronous: one stat is microseconds, while a trip through libuv's thread pool and back left the
+        // thread idle between files (a third of a cold outline pass over 1,000 files).
+        const st = fs.statSync(abs);
         // Whole milliseconds, as the file index records them (its stamps seed the first build).
         return { size: st.size, mtimeMs: Math.floor(st.mtimeMs), persist: true };
       } catch {
@@ -52,8 +54,9 @@ export function workspaceCodeHost(workspace: Workspace): CodeHost {
     async readText(p) {
       const text = virtual.get(normalizeWorkspacePath(p));
       if (text !== undefined) return text;
-      // Not through the text cache: an index build reads every file once and would only churn it.
-      return fs.promises.readFile(await diskPath(p), 'utf8');
+      // Not through the text cache: an index build reads every file once and would only churn it. Synchronous
+      // like stat (files are at most maxFileBytes, 2 MB by default).
+      return fs.readFileSync(await diskPath(p), 'utf8');
     },
     grep: (pattern, options) => workspace.grep(pattern, options),
   };
