@@ -13,7 +13,17 @@ const RUN_TIMEOUT = 180_000;
 
 async function expectEditorAt(page, fileName, line) {
   await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: STEP_TIMEOUT });
-  await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col \\d+`) }).first().waitFor({ timeout: STEP_TIMEOUT });
+  try {
+    await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col \\d+`) }).first().waitFor({ timeout: STEP_TIMEOUT });
+  } catch (error) {
+    // Say what the workbench showed instead: which tabs are active, what the status bar says, where focus is.
+    const seen = await page.evaluate(() => ({
+      activeTabs: [...document.querySelectorAll('.tabs-container .tab.active')].map((t) => t.textContent?.trim()),
+      status: [...document.querySelectorAll('.statusbar-item')].map((s) => s.textContent?.trim()).filter(Boolean),
+      focus: `${document.activeElement?.tagName}.${document.activeElement?.className}`.slice(0, 120),
+    }));
+    throw new Error(`${fileName} is the active tab but the status bar never showed line ${line}: ${JSON.stringify(seen)}`, { cause: error });
+  }
 }
 
 /** Flips between the preferred light and dark themes (no theme names to match). */
