@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const indexRatio = median(index) / median(rgList);
   console.log(`index build:   openWorkspace ${ms(median(index))} (${fileCount} files, ${(totalBytes / 1048576).toFixed(0)} MB indexed)`);
   console.log(`               rg --files    ${ms(median(rgList))} (${rgCount} paths)`);
-  console.log(`               bare readdir walk, no stat ${ms(median(walkOnly))} (${(median(walkOnly) / median(rgList)).toFixed(2)}x rg: listing alone is at parity)`);
+  console.log(`               bare readdir walk, no stat ${ms(median(walkOnly))} (${(median(walkOnly) / median(rgList)).toFixed(2)}x rg: the walk without stats)`);
   console.log(`               bare readdir+stat walk ${ms(median(floor))} (${(median(floor) / median(rgList)).toFixed(2)}x rg: one stat per file, serial; the index stats in ${statWorkerCount() || 'no'} worker threads besides its walk)`);
   console.log(`               rg --files + a stat per path as it streams ${ms(median(rgStat))} (floor of an rg-based index that reports sizes: ${(median(rgStat) / median(rgList)).toFixed(2)}x rg)`);
   console.log(`               ratio ${indexRatio.toFixed(2)}  (target <= 1.5) ${indexRatio <= 1.5 ? 'PASS' : 'MISS'}; openWorkspace / bare walk ${(median(index) / median(floor)).toFixed(2)}\n`);
