@@ -11,10 +11,21 @@ import { findFrame, openWorkbench, runPaletteCommand, stepRunner } from './ui.mj
 const STEP_TIMEOUT = 60_000;
 const RUN_TIMEOUT = 180_000;
 
-async function expectEditorAt(page, fileName, line) {
-  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: STEP_TIMEOUT });
+async function expectEditorAt(page, fileName, line, log = () => {}) {
+  const tab = page.locator('.tabs-container .tab.active', { hasText: fileName }).first();
+  await tab.waitFor({ timeout: STEP_TIMEOUT });
+  const position = page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col \\d+`) }).first();
   try {
-    await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col \\d+`) }).first().waitFor({ timeout: STEP_TIMEOUT });
+    await position.waitFor({ timeout: 10_000 });
+    return;
+  } catch {
+    // The status bar shows a position only while a text editor is the active one. Once in six CI runs the
+    // webview kept focus after opening the file: focus the file's tab (that moves no cursor) and look again.
+    log(`status bar without "Ln ${line}" while ${fileName} is the active tab: focusing its tab`);
+    await tab.click();
+  }
+  try {
+    await position.waitFor({ timeout: STEP_TIMEOUT });
   } catch (error) {
     // Say what the workbench showed instead: which tabs are active, what the status bar says, where focus is.
     const seen = await page.evaluate(() => ({
@@ -138,7 +149,7 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     await row.waitFor({ timeout: STEP_TIMEOUT });
     const hit = tree.locator('#tree .row[data-kind="evidence"] .label', { hasText: /^src\/greeting\.ts:7$/ }).first();
     await hit.click();
-    await expectEditorAt(page, 'greeting.ts', 7);
+    await expectEditorAt(page, 'greeting.ts', 7, log);
   });
 
   await step('trajectory: clicking a citation in the answer opens src/util/strings.ts at line 1', async () => {
@@ -146,20 +157,20 @@ export async function runTrajectoryUiTests({ browser, baseUrl, workspace, questi
     // The answer panel shows this answer, so the panel's copy starts folded: open it.
     await tree.evaluate(() => (document.getElementById('answer-box').open = true));
     await tree.locator('#answer a.citation[data-path="src/util/strings.ts"]').first().click();
-    await expectEditorAt(page, 'strings.ts', 1);
+    await expectEditorAt(page, 'strings.ts', 1, log);
   });
 
   await step('trajectory: keyboard, Enter on a located node opens it', async () => {
     if (!filled) throw new Error('skipped: no trajectory');
     await tree.locator('#tree .row[data-kind="evidence"]', { hasText: 'src/greeting.ts:7' }).first().click();
-    await expectEditorAt(page, 'greeting.ts', 7);
+    await expectEditorAt(page, 'greeting.ts', 7, log);
     await tree.locator('#tree').focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('End');
     const last = await tree.locator('#tree .row.selected').getAttribute('data-kind');
     if (last !== 'citation') throw new Error(`End selected a ${last}, expected the last citation`);
     await page.keyboard.press('Enter');
-    await expectEditorAt(page, 'strings.ts', 1);
+    await expectEditorAt(page, 'strings.ts', 1, log);
     await page.waitForTimeout(500);
     // The key that opened the file must not have typed into it.
     if (await page.locator('.tabs-container .tab.active.dirty').count()) throw new Error('Enter typed into the opened file');
