@@ -64,6 +64,8 @@ interface SavedState {
 const toUri = (u: vscode.Uri | string) => (typeof u === 'string' ? (/^[a-z][\w+.-]+:/i.test(u) && !/^[a-z]:[\\/]/i.test(u) ? vscode.Uri.parse(u) : vscode.Uri.file(u)) : u);
 const sameSource = (a: TrajectorySource, b: TrajectorySource) => JSON.stringify(a) === JSON.stringify(b);
 
+const noStats = () => ({ inits: 0, batches: 0, batchedEvents: 0 });
+
 export class TrajectoryPanel implements vscode.Disposable {
   private info: PanelInfo;
   private events: readonly TrajectoryEvent[] = [];
@@ -81,7 +83,7 @@ export class TrajectoryPanel implements vscode.Disposable {
   lastRendered?: Rendered;
   /** Inits, live batches and batched events since the panel began showing its current source (each
    *  live event is batched at most once per source): live batching is observable (and tested). */
-  stats = { inits: 0, batches: 0, batchedEvents: 0 };
+  stats = noStats();
   private disposed = false;
 
   constructor(
@@ -185,7 +187,7 @@ export class TrajectoryPanel implements vscode.Disposable {
     this.pending = [];
     this.runs = [];
     // The single trajectory panel is reused: counts from the runs it showed before are not this source's.
-    this.stats = { inits: 0, batches: 0, batchedEvents: 0 };
+    this.stats = noStats();
   }
 
   private sendInit(): void {

@@ -152,13 +152,12 @@ async function runAttempt<T>(run: (ctx: AttemptContext) => Promise<T>, attempt: 
         }, opts.deadlineMs)
       : undefined;
   const onAbort = rejectOnAbort(controller.signal);
+  let finished = false;
   try {
     // Race the attempt against the signal: some SDK paths (a body being parsed, a stream between reads) only
     // notice the abort late, and a cancel must be prompt.
     const result = await Promise.race([run({ signal: controller.signal, touch, attempt }), onAbort.promise]);
-    // A finished attempt has read its whole reply: nothing is left to release, so the controller is not aborted
-    // (aborting ran every listener the SDK and fetch had put on it, ~0.2 ms a call on the sub-call path).
-    onAbort.dispose();
+    finished = true;
     return result;
   } catch (err) {
     if (outcome.aborted) throw abortedError();
@@ -167,26 +166,22 @@ async function runAttempt<T>(run: (ctx: AttemptContext) => Promise<T>, attempt: 
     if (timer) clearTimeout(timer);
     if (deadline) clearTimeout(deadline);
     opts.signal?.removeEventListener('abort', onCallerAbort);
-    if (!controller.signal.aborted && !onAbort.disposed) controller.abort(new Error('attempt failed')); // releases sockets/streams
+    onAbort.dispose();
+    // A failed attempt may hold a socket or a stream: abort releases them. A finished one has read its whole reply,
+    // so it is not aborted (that ran every listener the SDK and fetch had put on it, ~0.2 ms a sub-call).
+    if (!finished && !controller.signal.aborted) controller.abort(new Error('attempt failed'));
   }
 }
 
-function rejectOnAbort(signal: AbortSignal): { promise: Promise<never>; dispose(): void; disposed: boolean } {
+/** A promise that rejects when `signal` aborts; dispose() drops its listener. */
+function rejectOnAbort(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
   let fire = () => {};
   const promise = new Promise<never>((_, reject) => {
     fire = () => reject(signal.reason ?? new Error('aborted'));
   });
-  const handle = {
-    promise,
-    disposed: false,
-    dispose() {
-      handle.disposed = true;
-      signal.removeEventListener('abort', fire);
-    },
-  };
   if (signal.aborted) fire();
   else signal.addEventListener('abort', fire, { once: true });
-  return handle;
+  return { promise, dispose: () => signal.removeEventListener('abort', fire) };
 }
 
 /** The last error, saying how many attempts were made (kind, status and Retry-After are kept). */

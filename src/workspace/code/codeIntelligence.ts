@@ -95,10 +95,9 @@ export class CodeIntelligence {
   private lastValidated = 0;
   private built = false;
   private progress: IndexProgress = { files: 0, done: 0, parsed: 0, failed: 0, durationMs: 0, complete: false };
-  private languageIds: Map<string, string> | undefined;
+  private entries: Map<string, FileEntry> | undefined;
   private codeFiles: FileEntry[] | undefined;
   private order: Map<string, number> | undefined;
-  private sizes: Map<string, number> | undefined;
 
   constructor(
     private readonly host: CodeHost,
@@ -206,7 +205,7 @@ export class CodeIntelligence {
     const bundles = { lines: 0, files: new Set<string>() };
     for (const h of grep.hits) {
       if (!this.languageOf(h.path)) continue;
-      if (this.sizeOf(h.path) > INDEX_MAX_FILE_BYTES) {
+      if (this.overIndexCap(h.path)) {
         bundles.lines++;
         bundles.files.add(h.path);
         continue;
@@ -378,7 +377,7 @@ export class CodeIntelligence {
     const looksLikeDefinition = definitionLine(token);
     const likely = new Set(grep.hits.filter((h) => looksLikeDefinition.test(h.text)).map((h) => h.path));
     const paths = [...new Set(grep.hits.map((h) => h.path))]
-      .filter((p) => this.sizeOf(p) <= INDEX_MAX_FILE_BYTES && this.languageOf(p))
+      .filter((p) => !this.overIndexCap(p) && this.languageOf(p))
       .sort((a, b) => Number(likely.has(b)) - Number(likely.has(a)) || this.sizeOf(a) - this.sizeOf(b));
     const stamps = await this.statAll(paths);
     const yielder = new Yielder();
@@ -409,13 +408,23 @@ export class CodeIntelligence {
     return (this.order ??= new Map(this.host.files().map((f, i) => [f.path, i])));
   }
 
+  /** The file index's entry of a path (one map for sizes and language ids). */
+  private entry(path: string): FileEntry | undefined {
+    this.entries ??= new Map(this.host.files().map((f) => [f.path, f]));
+    return this.entries.get(path);
+  }
+
   private sizeOf(path: string): number {
-    this.sizes ??= new Map(this.host.files().map((f) => [f.path, f.size]));
-    return this.sizes.get(path) ?? 0;
+    return this.entry(path)?.size ?? 0;
+  }
+
+  /** Files over the cap (bundles) stay out of the index, of definitions and of references. */
+  private overIndexCap(path: string): boolean {
+    return this.sizeOf(path) > INDEX_MAX_FILE_BYTES;
   }
 
   private codeFileList(): FileEntry[] {
-    return (this.codeFiles ??= this.host.files().filter((f) => f.size <= INDEX_MAX_FILE_BYTES && this.languageOf(f.path)));
+    return (this.codeFiles ??= this.host.files().filter((f) => !this.overIndexCap(f.path) && this.languageOf(f.path)));
   }
 
   private async statAll(paths: string[]): Promise<((FileStamp & { persist: boolean }) | null)[]> {
@@ -428,8 +437,7 @@ export class CodeIntelligence {
 
   /** The code language of a path: its name, else the language id the file index gave it (shebang scripts). */
   private languageOf(path: string): CodeLanguage | undefined {
-    this.languageIds ??= new Map(this.host.files().map((f) => [f.path, f.language]));
-    return codeLanguageFor(path, this.languageIds.get(path));
+    return codeLanguageFor(path, this.entry(path)?.language);
   }
 
   /** The index record of a file with this stamp, parsing it when it is new or changed. */

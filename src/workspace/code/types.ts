@@ -83,8 +83,8 @@ export interface SymbolSearchOptions {
  * Code files above this size stay out of the symbol index: on the 66k-file bench tree they are 118 of 60,669 code
  * files, all bundles and generated code (@angular's fesm bundles, @babel/parser's, lodash.js, csstype's .d.ts).
  * tree-sitter's memory grows to the largest tree it has built and never shrinks, about 90 bytes per byte of
- * source, so one 2 MB bundle would hold ~170 MB for the rest of the session (peak RSS with the index built: 606 MB
- * with no cap, 437 MB at 512 KB, 389-437 MB at 256 KB). references() leaves them out too (with a note saying how
- * many lines), else every call would parse them again; outline(path) still parses one when asked.
+ * source, so one 2 MB bundle would hold ~170 MB for the rest of the session (peak RSS with the index built:
+ * 606 MB with no cap, 437 MB at 512 KB, 389-449 MB at 256 KB over five runs). references() leaves them out too
+ * (with a note saying how many lines), else every call would parse them again; outline(path) still parses one.
  */
 export const INDEX_MAX_FILE_BYTES = 256 * 1024;
