@@ -4,6 +4,7 @@ import { WorkspaceError } from '../types';
 import type { Workspace } from '../workspace';
 import { CodeIntelligence, type CodeHost, type CodeIntelligenceOptions } from './codeIntelligence';
 import { normalizeWorkspacePath } from '../pathSafety';
+import { REUSE_MAX_BYTES } from './symbolStore';
 
 /** Code intelligence for a workspace, caching on disk in the workspace's options.cacheDir. */
 export function createCodeIntelligence(workspace: Workspace, options: Partial<CodeIntelligenceOptions> = {}): CodeIntelligence {
@@ -56,8 +57,36 @@ export function workspaceCodeHost(workspace: Workspace): CodeHost {
       if (text !== undefined) return text;
       // Not through the text cache: an index build reads every file once and would only churn it. Synchronous
       // like stat (files are at most maxFileBytes, 2 MB by default).
-      return fs.readFileSync(await diskPath(p), 'utf8');
+      return readUtf8(await diskPath(p));
     },
     grep: (pattern, options) => workspace.grep(pattern, options),
   };
+}
+
+/** One buffer for every read of the index build, grown to the largest file read (at most REUSE_MAX_BYTES). */
+let readBuffer = Buffer.alloc(0);
+
+/**
+ * Reads a whole file as UTF-8 through one reused buffer. readFileSync allocates a buffer per file, and over a
+ * 60k-file build the allocator kept tens of MB of them resident after they were freed (see contentHash).
+ */
+function readUtf8(abs: string): string {
+  const fd = fs.openSync(abs, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === readBuffer.length) {
+        // Bytes, not text, are joined: a character may straddle the cut.
+        if (length >= REUSE_MAX_BYTES) return Buffer.concat([readBuffer.subarray(0, length), fs.readFileSync(fd)]).toString('utf8');
+        const grown = Buffer.allocUnsafeSlow(Math.min(REUSE_MAX_BYTES, Math.max(64 * 1024, length * 2, fs.fstatSync(fd).size + 1)));
+        readBuffer.copy(grown, 0, 0, length);
+        readBuffer = grown;
+      }
+      const n = fs.readSync(fd, readBuffer, length, readBuffer.length - length, null);
+      if (n === 0) return readBuffer.toString('utf8', 0, length);
+      length += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
