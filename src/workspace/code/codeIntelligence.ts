@@ -487,6 +487,29 @@ export class CodeIntelligence {
     const p = this.progress;
     const yielder = new Yielder();
     let lastSave = Date.now();
+    this.store.autoSave = false;
+    try {
+      await this.indexFiles(files, firstPass, yielder, () => {
+        // A long first build saves as it goes: a run cut short still leaves its work for the next one.
+        if (Date.now() - lastSave > SAVE_EVERY_MS) {
+          this.store.flush();
+          lastSave = Date.now();
+        }
+      });
+    } finally {
+      this.store.autoSave = true;
+      this.store.flush();
+    }
+    this.lastValidated = Date.now();
+    this.built = true;
+    p.complete = true;
+    p.durationMs = Date.now() - started;
+    return this.indexProgress();
+  }
+
+  /** Parses the files whose records are missing or stale, updating the progress; `checkpoint` runs after each batch. */
+  private async indexFiles(files: FileEntry[], firstPass: boolean, yielder: Yielder, checkpoint: () => void): Promise<void> {
+    const p = this.progress;
     for (let i = 0; i < files.length; i += STAT_CONCURRENCY) {
       const batch = files.slice(i, i + STAT_CONCURRENCY);
       // The first pass trusts the scan's stamps (no stat per file); later passes stat to find changes.
@@ -515,18 +538,8 @@ export class CodeIntelligence {
         }
         await yielder.maybe();
       }
-      // A long first build saves as it goes: a run cut short still leaves its work for the next one.
-      if (Date.now() - lastSave > SAVE_EVERY_MS) {
-        this.store.flush();
-        lastSave = Date.now();
-      }
+      checkpoint();
     }
-    this.store.flush();
-    this.lastValidated = Date.now();
-    this.built = true;
-    p.complete = true;
-    p.durationMs = Date.now() - started;
-    return this.indexProgress();
   }
 }
 
