@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import fsModule from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -653,6 +655,38 @@ test('symbol index: a query that cannot wait answers from the files indexed so f
     assert.deepEqual((await intel.definitions('widget7')).map((d) => `${d.path}:${d.line}`), ['src/w7.ts:3']);
   } finally {
     removeTree(root);
+  }
+});
+
+test('symbol index: a build writes its disk cache once at the end, not a second after each file (a short build)', async () => {
+  const root = widgetTree(30);
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-saves-'));
+  const rename = fs.renameSync;
+  const writes: string[] = [];
+  try {
+    const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
+    const host = workspaceCodeHost(ws);
+    // 50 ms per file: a 1.5 s build, past the store's one-second save delay.
+    const intel = new CodeIntelligence({ ...host, readText: async (p) => (await new Promise((r) => setTimeout(r, 50)), host.readText(p)) }, { cacheDir, cacheKey: root });
+    fsModule.renameSync = (from, to) => {
+      if (String(to).startsWith(cacheDir)) writes.push(String(to));
+      return rename(from, to);
+    };
+    syncBuiltinESMExports();
+    const built = await intel.updateIndex();
+    assert.equal(built.complete, true);
+    assert.equal(built.parsed, 31);
+    assert.equal(writes.length, 1, `the store was written ${writes.length} times during a 31-file build`);
+    // Outside a build a change is still saved a second later.
+    fs.appendFileSync(path.join(root, 'src/w3.ts'), '\nexport function later() {}\n');
+    assert.ok((await intel.outline('src/w3.ts')).some((s) => s.name === 'later'));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(writes.length, 2, 'the re-parsed file was saved after the build');
+  } finally {
+    fsModule.renameSync = rename;
+    syncBuiltinESMExports();
+    removeTree(root);
+    removeTree(cacheDir);
   }
 });
 
