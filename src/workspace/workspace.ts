@@ -36,6 +36,7 @@ import { buildDirTree, findDir, renderDir, type DirNode } from './tree';
 import { suggestPaths } from './pathSuggestions';
 import { HitCollector, searchLimits } from './searchResults';
 import { compilePattern, searchText } from './jsSearch';
+import { ForegroundGate } from './foreground';
 import { lineCount, lineStartsOf, sliceText, textCache, type CachedText } from './textCache';
 import { findRipgrep, runRipgrep, RipgrepUnavailableError } from './ripgrep';
 import { globList, makeGlobFilter } from './globFilter';
@@ -146,6 +147,8 @@ export class Workspace {
   grepTimeoutMs = DEFAULT_GREP_TIMEOUT_MS;
   /** Aborted by cancelSearches(): every search in flight stops (and its rg is killed). */
   private searches = searchController();
+  /** The model's reads and greps: the symbol index build waits while they run. */
+  readonly foreground = new ForegroundGate();
 
   constructor(
     readonly spec: WorkspaceSpec,
@@ -352,7 +355,11 @@ export class Workspace {
     return st; // new since the scan, and allowed
   }
 
-  async read(p: string, opts: ReadOptions = {}): Promise<ReadResult> {
+  read(p: string, opts: ReadOptions = {}): Promise<ReadResult> {
+    return this.foreground.run(() => this.readNow(p, opts));
+  }
+
+  private async readNow(p: string, opts: ReadOptions): Promise<ReadResult> {
     const norm = this.normalizeInput(p);
     if (!norm) throw new WorkspaceError('read() needs a file path; use tree() to list folders.');
     this.checkSubset(norm);
@@ -382,7 +389,11 @@ export class Workspace {
     return sliceCached(norm, cached, opts);
   }
 
-  async grep(pattern: string, opts: GrepOptions = {}): Promise<GrepResult> {
+  grep(pattern: string, opts: GrepOptions = {}): Promise<GrepResult> {
+    return this.foreground.run(() => this.grepNow(pattern, opts));
+  }
+
+  private async grepNow(pattern: string, opts: GrepOptions): Promise<GrepResult> {
     if (typeof pattern !== 'string' || pattern === '') throw new WorkspaceError('grep() needs a non-empty pattern string.');
     try {
       return await this.search(pattern, opts);

@@ -658,6 +658,29 @@ test('symbol index: a query that cannot wait answers from the files indexed so f
   }
 });
 
+test('symbol index: the background build waits while the model greps or reads (foreground first)', async () => {
+  const root = widgetTree(20);
+  try {
+    const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
+    const intel = createCodeIntelligence(ws);
+    const before = parseStats.files;
+    const endCall = ws.foreground.begin(); // a grep in flight
+    const build = intel.updateIndex();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(parseStats.files - before, 0, 'nothing parsed while the grep runs');
+    // A real grep and read in the meantime count as foreground too and answer at once.
+    assert.equal((await ws.grep('sharedHelper', { maxResults: 500 })).total, 61);
+    assert.equal((await ws.read('src/w3.ts', { start: 3, end: 3 })).text, 'export function widget3() {');
+    assert.equal(parseStats.files - before, 0);
+    endCall();
+    const done = await build;
+    assert.equal(done.complete, true);
+    assert.equal(parseStats.files - before, 21, 'the build went on once the foreground was quiet');
+  } finally {
+    removeTree(root);
+  }
+});
+
 test('symbol index: a build writes its disk cache once at the end, not a second after each file (a short build)', async () => {
   const root = widgetTree(30);
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-saves-'));

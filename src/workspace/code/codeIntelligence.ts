@@ -25,6 +25,8 @@ export interface CodeHost {
   stat(path: string): Promise<FileStamp & { persist: boolean }>;
   readText(path: string): Promise<string>;
   grep(pattern: string, options: GrepOptions): Promise<GrepResult>;
+  /** Undefined when the background index build may go on, else a promise for when foreground calls are done. */
+  whenQuiet?(): Promise<void> | undefined;
 }
 
 export interface CodeIntelligenceOptions {
@@ -528,6 +530,8 @@ export class CodeIntelligence {
           continue;
         }
         if (this.store.get(path, stamp)?.spans) continue;
+        const quiet = this.host.whenQuiet?.();
+        if (quiet) await quiet;
         try {
           await this.parseFile(path, this.languageOf(path)!, stamp, false);
           p.parsed++;

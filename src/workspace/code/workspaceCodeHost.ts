@@ -60,6 +60,7 @@ export function workspaceCodeHost(workspace: Workspace): CodeHost {
       return readUtf8(await diskPath(p));
     },
     grep: (pattern, options) => workspace.grep(pattern, options),
+    whenQuiet: () => workspace.foreground.whenQuiet(),
   };
 }
 
