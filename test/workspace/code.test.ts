@@ -29,6 +29,17 @@ function lineOf(text: string, needle: string, from = 1): number {
   assert.fail(`no line contains ${JSON.stringify(needle)}`);
 }
 
+/**
+ * Waits until no parse has happened for a while. parseStats counts every parse in the process, and an earlier
+ * test's background index build goes on after that test ends (paused while later tests grep, then resumed).
+ */
+async function quietParses(): Promise<void> {
+  for (let last = -1; last !== parseStats.files; ) {
+    last = parseStats.files;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 const show = (s: { kind: string; name: string; container?: string; line: number }) =>
   `${s.kind} ${s.container ? s.container + '.' : ''}${s.name}@${s.line}`;
 
@@ -372,6 +383,7 @@ test('definitions(): every definition of a name, and the Container.name form', a
 });
 
 test('definitions() on a big repo before any index: only files where grep finds the word are parsed', async () => {
+  await quietParses();
   const ws = await openFixtures();
   const full = await ws.definitions('Get');
   const grepFirst = createCodeIntelligence(ws, { grepFirstAboveFiles: 0 });
@@ -489,6 +501,7 @@ test('enclosing(): the innermost unit around a line, or null outside any', async
 // ---------- caches ----------
 
 test('symbol index: disk cache makes a second process parse nothing; a changed file is re-parsed', async () => {
+  await quietParses();
   const root = makeTree({});
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-symcache-'));
   try {
@@ -662,20 +675,23 @@ test('symbol index: the background build waits while the model greps or reads (f
   const root = widgetTree(20);
   try {
     const ws = await openWorkspace({ roots: [{ name: 'w', path: root }] });
-    const intel = createCodeIntelligence(ws);
-    const before = parseStats.files;
+    // The workspace's own host, counting the build's reads (parseStats is shared with other tests' builds).
+    const host = workspaceCodeHost(ws);
+    let reads = 0;
+    const intel = new CodeIntelligence({ ...host, readText: (p) => (reads++, host.readText(p)) }, { cacheKey: root });
     const endCall = ws.foreground.begin(); // a grep in flight
     const build = intel.updateIndex();
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(parseStats.files - before, 0, 'nothing parsed while the grep runs');
+    assert.equal(reads, 0, 'nothing read or parsed while the grep runs');
     // A real grep and read in the meantime count as foreground too and answer at once.
     assert.equal((await ws.grep('sharedHelper', { maxResults: 500 })).total, 61);
     assert.equal((await ws.read('src/w3.ts', { start: 3, end: 3 })).text, 'export function widget3() {');
-    assert.equal(parseStats.files - before, 0);
+    assert.equal(reads, 0);
     endCall();
     const done = await build;
     assert.equal(done.complete, true);
-    assert.equal(parseStats.files - before, 21, 'the build went on once the foreground was quiet');
+    assert.equal(done.parsed, 21, 'the build went on once the foreground was quiet');
+    assert.equal(reads, 21);
   } finally {
     removeTree(root);
   }
@@ -703,7 +719,7 @@ test('symbol index: a build writes its disk cache once at the end, not a second 
     // Outside a build a change is still saved a second later.
     fs.appendFileSync(path.join(root, 'src/w3.ts'), '\nexport function later() {}\n');
     assert.ok((await intel.outline('src/w3.ts')).some((s) => s.name === 'later'));
-    await new Promise((r) => setTimeout(r, 1500));
+    for (let waited = 0; writes.length < 2 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     assert.equal(writes.length, 2, 'the re-parsed file was saved after the build');
   } finally {
     fsModule.renameSync = rename;
@@ -714,6 +730,7 @@ test('symbol index: a build writes its disk cache once at the end, not a second 
 });
 
 test('symbol index: references come from the indexed comment/string spans (nothing parsed) and match a cold parse', async () => {
+  await quietParses();
   const root = widgetTree(12);
   try {
     const cold = createCodeIntelligence(await openWorkspace({ roots: [{ name: 'w', path: root }] }));
@@ -734,6 +751,7 @@ test('symbol index: references come from the indexed comment/string spans (nothi
 });
 
 test('symbol index: incremental refresh re-parses only changed files; a touched but unchanged file is not parsed', async () => {
+  await quietParses();
   const root = widgetTree(10);
   try {
     const intel = createCodeIntelligence(await openWorkspace({ roots: [{ name: 'w', path: root }] }), { revalidateMs: 0 });
