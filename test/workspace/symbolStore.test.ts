@@ -98,3 +98,37 @@ test('contentHash and the code host read: reused buffers give the same text and 
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('symbol store: a streamed header over 1 MiB with names that need escaping reads back exactly', () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-store-'));
+  try {
+    const store = new SymbolStore(cacheDir, 'key');
+    const odd = ['quote"d', 'back\\slash', 'new\nline', 'é', '𝄞clef', '\u2028sep', 'tab\t'];
+    const want = new Map<string, OutlineSymbol[]>();
+    for (let i = 0; i < 4000; i++) {
+      const p = `deep/${'dir'.repeat(100)}/ünïcode-${i}/${odd[i % odd.length]}.ts`; // long paths: a header of several MiB
+      const outline: OutlineSymbol[] = [{ kind: 'function', name: `${odd[i % odd.length]}${i}`, line: 1, endLine: 2 + (i % 5) }];
+      store.set(p, { size: i, mtimeMs: 1_700_000_000_000 + i }, `hash"${i}`, outline, new Uint8Array([i & 0xff]), true);
+      want.set(p, outline);
+    }
+    // An in-memory record is not written.
+    store.set('virtual.ts', { size: 1, mtimeMs: 0 }, 'h', [{ kind: 'class', name: 'V', line: 1, endLine: 1 }], undefined, false);
+    store.flush();
+    assert.ok(fs.statSync(store.cacheFile!).size > 1 << 20, 'the header spans several write chunks');
+    const reloaded = new SymbolStore(cacheDir, 'key');
+    assert.equal(reloaded.size, want.size);
+    assert.equal(reloaded.loadedFromDisk, want.size);
+    let i = 0;
+    for (const [p, outline] of want) {
+      const r = reloaded.get(p, { size: i, mtimeMs: 1_700_000_000_000 + i });
+      assert.ok(r, p);
+      assert.equal(r.hash, `hash"${i}`);
+      assert.deepEqual(reloaded.outline(r), outline);
+      assert.deepEqual([...r.spans!], [i & 0xff]);
+      i++;
+    }
+    assert.equal(reloaded.peek('virtual.ts'), undefined);
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
