@@ -84,7 +84,8 @@ export interface SymbolSearchOptions {
  * files, all bundles and generated code (@angular's fesm bundles, @babel/parser's, lodash.js, csstype's .d.ts).
  * tree-sitter's memory grows to the largest tree it has built and never shrinks, about 90 bytes per byte of
  * source, so one 2 MB bundle would hold ~170 MB for the rest of the session (peak RSS with the index built:
- * 606 MB with no cap, 437 MB at 512 KB, 389-449 MB at 256 KB over five runs). references() leaves them out too
+ * 606 MB with no cap, 437 MB at 512 KB, 389-449 MB at 256 KB over five runs, before the build's other savings in
+ * symbolStore.ts and foreground.ts brought it to 314-345 MB). references() leaves them out too
  * (with a note saying how many lines), else every call would parse them again; outline(path) still parses one.
  */
 export const INDEX_MAX_FILE_BYTES = 256 * 1024;
