@@ -78,15 +78,16 @@ test('contentHash and the code host read: reused buffers give the same text and 
   const { createHash } = await import('node:crypto');
   const { openWorkspace } = await import('../../src/workspace/workspace');
   const { workspaceCodeHost } = await import('../../src/workspace/code/workspaceCodeHost');
-  const { contentHash, REUSE_MAX_BYTES } = await import('../../src/workspace/code/symbolStore');
+  const { contentHash } = await import('../../src/workspace/code/symbolStore');
+  const { SCRATCH_MAX_BYTES } = await import('../../src/workspace/code/scratchBuffer');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rlm-read-'));
   try {
     // A two-byte character straddles the reused buffer's cap; small files read after the big one stay exact.
-    const big = 'a'.repeat(REUSE_MAX_BYTES - 1) + 'é' + 'ü€'.repeat(1000) + '\n';
+    const big = 'a'.repeat(SCRATCH_MAX_BYTES - 1) + 'é' + 'ü€'.repeat(1000) + '\n';
     fs.writeFileSync(path.join(root, 'big.js'), big);
     fs.writeFileSync(path.join(root, 'small.js'), 'const s = "héllo wörld €";\n');
     fs.writeFileSync(path.join(root, 'tiny.js'), 'x\n');
-    const ws = await openWorkspace({ roots: [{ name: 'w', path: root }], options: { maxFileBytes: 2 * REUSE_MAX_BYTES } });
+    const ws = await openWorkspace({ roots: [{ name: 'w', path: root }], options: { maxFileBytes: 2 * SCRATCH_MAX_BYTES } });
     const host = workspaceCodeHost(ws);
     for (const name of ['small.js', 'big.js', 'small.js', 'tiny.js']) {
       const want = fs.readFileSync(path.join(root, name), 'utf8');

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OutlineSymbol, SymbolKind } from './types';
+import { scratchBuffer, SCRATCH_MAX_BYTES } from './scratchBuffer';
 
 /** Bump when outline or span rules change: old caches are then ignored. */
 export const INDEX_FORMAT = 'symbols-v3';
@@ -37,20 +38,13 @@ export interface FileRecord extends FileStamp {
   persist: boolean;
 }
 
-/**
- * Reused by contentHash: hashing a string encodes it into a fresh allocation each time, and over a 60k-file index
- * build the allocator kept tens of MB of those resident (peak RSS of a bare build: 322 -> 275-293 MB together with
- * readUtf8 in workspaceCodeHost.ts). Texts over REUSE_MAX_BYTES (large virtual files) are hashed directly.
- */
-let hashBuffer = Buffer.alloc(0);
-export const REUSE_MAX_BYTES = 4 * 1024 * 1024;
-
+/** sha1 of the text's UTF-8 bytes, encoded into the scratch buffer (hashing a string allocates per call). */
 export function contentHash(text: string): string {
   const bytes = Buffer.byteLength(text);
-  if (bytes > REUSE_MAX_BYTES) return createHash('sha1').update(text).digest('base64');
-  if (bytes > hashBuffer.length) hashBuffer = Buffer.allocUnsafeSlow(Math.max(bytes, 64 * 1024));
-  hashBuffer.write(text);
-  return createHash('sha1').update(hashBuffer.subarray(0, bytes)).digest('base64');
+  if (bytes > SCRATCH_MAX_BYTES) return createHash('sha1').update(text).digest('base64');
+  const buffer = scratchBuffer(bytes);
+  buffer.write(text);
+  return createHash('sha1').update(buffer.subarray(0, bytes)).digest('base64');
 }
 
 interface DiskHeader {

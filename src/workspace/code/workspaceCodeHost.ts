@@ -4,7 +4,7 @@ import { WorkspaceError } from '../types';
 import type { Workspace } from '../workspace';
 import { CodeIntelligence, type CodeHost, type CodeIntelligenceOptions } from './codeIntelligence';
 import { normalizeWorkspacePath } from '../pathSafety';
-import { REUSE_MAX_BYTES } from './symbolStore';
+import { scratchBuffer, SCRATCH_MAX_BYTES } from './scratchBuffer';
 
 /** Code intelligence for a workspace, caching on disk in the workspace's options.cacheDir. */
 export function createCodeIntelligence(workspace: Workspace, options: Partial<CodeIntelligenceOptions> = {}): CodeIntelligence {
@@ -64,27 +64,20 @@ export function workspaceCodeHost(workspace: Workspace): CodeHost {
   };
 }
 
-/** One buffer for every read of the index build, grown to the largest file read (at most REUSE_MAX_BYTES). */
-let readBuffer = Buffer.alloc(0);
-
-/**
- * Reads a whole file as UTF-8 through one reused buffer. readFileSync allocates a buffer per file, and over a
- * 60k-file build the allocator kept tens of MB of them resident after they were freed (see contentHash).
- */
+/** Reads a whole file as UTF-8 through the scratch buffer (readFileSync allocates one per file). */
 function readUtf8(abs: string): string {
   const fd = fs.openSync(abs, 'r');
   try {
+    let buffer = scratchBuffer(Math.min(SCRATCH_MAX_BYTES, fs.fstatSync(fd).size + 1));
     let length = 0;
     for (;;) {
-      if (length === readBuffer.length) {
+      if (length === buffer.length) {
         // Bytes, not text, are joined: a character may straddle the cut.
-        if (length >= REUSE_MAX_BYTES) return Buffer.concat([readBuffer.subarray(0, length), fs.readFileSync(fd)]).toString('utf8');
-        const grown = Buffer.allocUnsafeSlow(Math.min(REUSE_MAX_BYTES, Math.max(64 * 1024, length * 2, fs.fstatSync(fd).size + 1)));
-        readBuffer.copy(grown, 0, 0, length);
-        readBuffer = grown;
+        if (length >= SCRATCH_MAX_BYTES) return Buffer.concat([buffer.subarray(0, length), fs.readFileSync(fd)]).toString('utf8');
+        buffer = scratchBuffer(Math.min(SCRATCH_MAX_BYTES, length * 2), length); // the file grew while read
       }
-      const n = fs.readSync(fd, readBuffer, length, readBuffer.length - length, null);
-      if (n === 0) return readBuffer.toString('utf8', 0, length);
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) return buffer.toString('utf8', 0, length);
       length += n;
     }
   } finally {
