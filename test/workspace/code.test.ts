@@ -127,6 +127,20 @@ test('JavaScript: ignore index.js (CommonJS), mdurl parse.mjs (prototype methods
   assert.ok(cjs.symbols.some((s) => s.kind === 'method' && s.container === 'Ollama$1' && s.name === 'chat'));
 });
 
+test('definitions inside a syntax error (an ERROR node) are still outlined', async () => {
+  const src = '{{{ function stranded() {} \n';
+  const tree = await parse('typescript', src);
+  try {
+    assert.match(tree.rootNode.toString(), /^\(program \(ERROR \(function_declaration/, 'the input must put the function in an ERROR node');
+  } finally {
+    tree.delete();
+  }
+  assert.deepEqual(
+    (await outlineSource('broken.ts', src)).map((s) => `${s.kind} ${s.name}`),
+    ['function stranded'],
+  );
+});
+
 test('TSX and JSX components (fixtures)', async () => {
   await assertOutline('TodoList.tsx', [
     ['interface', 'Todo', 'export interface Todo {'],

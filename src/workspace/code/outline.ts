@@ -1,6 +1,6 @@
 // Outline extraction: one walk over a syntax tree, asking the language's rules which nodes are definitions.
 // Trees are freed as soon as the walk ends; only the symbol list is kept.
-import type { Node, ParseState, Tree } from 'web-tree-sitter';
+import type { Language, Node, ParseState, Tree } from 'web-tree-sitter';
 import { parserFor } from './grammars';
 import { codeLanguageOf, isHeaderPath, supportedLanguagesText, type CodeLanguage } from './languages';
 import { RULES } from './outlineRules';
@@ -115,6 +115,7 @@ export function outlineTree(tree: Tree, language: CodeLanguage, path: string): O
  */
 function walkSubtree(root: Node, rootCtx: WalkContext, rules: LanguageRules, out: OutlineSymbol[]): void {
   const cursor = root.walk();
+  const { types, named } = typeTable(root.tree.language);
   try {
     if (!cursor.gotoFirstChild()) return;
     // contexts[d]: the context of nodes at depth d below root's children.
@@ -123,11 +124,13 @@ function walkSubtree(root: Node, rootCtx: WalkContext, rules: LanguageRules, out
     for (;;) {
       const ctx = contexts[depth];
       let childCtx: WalkContext | null = null;
-      if (cursor.nodeIsNamed) {
-        const type = cursor.nodeType;
+      const typeId = cursor.nodeTypeId;
+      if (typeId === ERROR_TYPE_ID || named[typeId]) {
+        const type = types[typeId] ?? 'ERROR';
         const handler = rules.handlers.get(type);
-        const found = handler ? handler(cursor.currentNode, ctx) : null;
-        if (found) childCtx = emit(found, cursor.currentNode, ctx, rules, out);
+        const node = handler ? cursor.currentNode : undefined;
+        const found = node ? handler!(node, ctx) : null;
+        if (found) childCtx = emit(found, node!, ctx, rules, out);
         else if (ctx.scope === 'function' && isExpression(type)) childCtx = null;
         else if (rules.functionLike.has(type)) childCtx = { ...ctx, scope: 'function' };
         else if (!isOpaque(type)) childCtx = ctx;
@@ -146,6 +149,23 @@ function walkSubtree(root: Node, rootCtx: WalkContext, rules: LanguageRules, out
     cursor.delete();
   }
 }
+
+/**
+ * Node types and whether each is named, by type id, read once per grammar: asking the cursor for the type id
+ * alone is one call into the parser per node, where nodeIsNamed and nodeType were two.
+ */
+const typeTables = new WeakMap<Language, { types: readonly string[]; named: readonly boolean[] }>();
+function typeTable(language: Language): { types: readonly string[]; named: readonly boolean[] } {
+  let table = typeTables.get(language);
+  if (!table) {
+    const types = language.types.map((t) => t ?? 'ERROR');
+    const named = types.map((_, id) => language.nodeTypeIsNamed(id));
+    typeTables.set(language, (table = { types, named }));
+  }
+  return table;
+}
+/** The type id of ERROR nodes (named, and past the end of the table). */
+const ERROR_TYPE_ID = 0xffff;
 
 // Subtrees that never hold a definition (comments, strings, literals, types, parameters, signatures, imports):
 // stepping over them makes the walk several times cheaper on declaration-heavy files (.d.ts, headers).
