@@ -157,8 +157,11 @@ export async function indexRoot(
   ];
   let sliceStart = performance.now();
 
+  const absOf = (rel: string): string => `${rootAbs}${path.sep}${rel}`;
+  const nameOf = (rel: string): string => rel.slice(rel.lastIndexOf('/') + 1);
+
   /** A file that passed the name rules: its stat decides the rest. */
-  const accept = (abs: string, rel: string, name: string, st: FileStat | undefined, target?: string): void => {
+  const accept = (rel: string, st: FileStat | undefined, target?: string): void => {
     if (!st) {
       stats.unreadable++;
       return;
@@ -168,11 +171,12 @@ export async function indexRoot(
       if (stats.tooLargePaths.length < MAX_SKIPPED_LINKS) stats.tooLargePaths.push(prefix + rel);
       return;
     }
+    const name = nameOf(rel);
     const dot = name.lastIndexOf('.');
     let language = languageFromName(name);
     if (language === undefined && dot <= 0 && st.size > 0) {
       // No extension: the first bytes tell binary from text and give the shebang.
-      const head = readHead(abs, 8192);
+      const head = readHead(absOf(rel), 8192);
       if (head && looksBinary(head)) {
         stats.binary++;
         return;
@@ -189,33 +193,30 @@ export async function indexRoot(
     out.push(entry);
   };
 
-  // Files waiting for their stat, sent in chunks: inline while few, to the workers past parallelStatFrom.
-  // Parallel arrays and one reused stat view: fewer objects for the garbage collector on 60k-file trees.
-  let absList: string[] = [];
+  // Root-relative paths of files waiting for their stat, sent in chunks: inline while few, to the workers past
+  // parallelStatFrom. Only the relative path is kept per file (name and absolute path derive from it), and
+  // one stat view is reused: fewer objects for the garbage collector on 60k-file trees.
   let relList: string[] = [];
-  let nameList: string[] = [];
   const inflight: Promise<void>[] = [];
   let found = 0;
   const flush = (): void => {
-    const [abses, rels, names] = [absList, relList, nameList];
-    absList = [];
+    const rels = relList;
     relList = [];
-    nameList = [];
-    found += abses.length;
+    found += rels.length;
     const workers = found > (opts.parallelStatFrom ?? PARALLEL_STAT_FROM) ? pool() : undefined;
     const inline = () => {
-      for (let i = 0; i < abses.length; i++) accept(abses[i]!, rels[i]!, names[i]!, statOrUndefined(abses[i]!));
+      for (const rel of rels) accept(rel, statOrUndefined(absOf(rel)));
     };
     if (!workers) return inline();
     inflight.push(
-      workers.statRaw(abses).then((raw) => {
+      workers.statRaw(`${rootAbs}${path.sep}`, rels).then((raw) => {
         const view: FileStat = { size: 0, mtimeMs: 0, nlink: 0, dev: 0, ino: 0 };
-        for (let i = 0; i < abses.length; i++) accept(abses[i]!, rels[i]!, names[i]!, readStat(raw, i, view));
+        for (let i = 0; i < rels.length; i++) accept(rels[i]!, readStat(raw, i, view));
       }, inline),
     );
   };
 
-  const addFile = (abs: string, rel: string, name: string, st: fs.Stats | undefined, target?: string): void => {
+  const addFile = (rel: string, name: string, st: fs.Stats | undefined, target?: string): void => {
     // A link named like an ordinary file (settings.txt -> .env) is judged by what it points to as well.
     if (!opts.includeSecrets && (isSecretPath(name) || (target !== undefined && isSecretPath(path.basename(target))))) {
       stats.secrets++;
@@ -226,11 +227,9 @@ export async function indexRoot(
       stats.binary++;
       return;
     }
-    if (st) return accept(abs, rel, name, st, target);
-    absList.push(abs);
+    if (st) return accept(rel, st, target);
     relList.push(rel);
-    nameList.push(name);
-    if (absList.length >= STAT_CHUNK) flush();
+    if (relList.length >= STAT_CHUNK) flush();
   };
 
   while (stack.length) {
@@ -261,14 +260,13 @@ export async function indexRoot(
     for (const e of entries) {
       const name = e.name;
       const rel = job.rel ? `${job.rel}/${name}` : name;
-      const abs = `${job.abs}${path.sep}${name}`;
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       let target: string | undefined;
       let targetStat: fs.Stats | undefined;
       if (e.isSymbolicLink()) {
         try {
-          target = fs.realpathSync(abs);
+          target = fs.realpathSync(`${job.abs}${path.sep}${name}`);
           targetStat = fs.statSync(target);
         } catch {
           stats.unreadable++; // dangling link, or a loop the OS refused (ELOOP)
@@ -288,6 +286,7 @@ export async function indexRoot(
         continue;
       }
       if (isDir) {
+        const abs = `${job.abs}${path.sep}${name}`;
         if (target === undefined) {
           stack.push({ ...job, abs, rel, real: `${job.real}${path.sep}${name}`, chain });
         } else if (wouldLoop(job, target)) {
@@ -304,11 +303,11 @@ export async function indexRoot(
           });
         }
       } else {
-        addFile(abs, rel, name, targetStat, target);
+        addFile(rel, name, targetStat, target);
       }
     }
   }
-  if (absList.length) flush();
+  if (relList.length) flush();
   await Promise.all(inflight);
   return out;
 }

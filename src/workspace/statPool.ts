@@ -19,11 +19,11 @@ const FIELDS = 5;
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-parentPort.on('message', ({ id, paths }) => {
+parentPort.on('message', ({ id, base, paths }) => {
   const out = new Float64Array(paths.length * ${FIELDS}).fill(-1);
   for (let i = 0; i < paths.length; i++) {
     let st;
-    try { st = fs.statSync(paths[i], { throwIfNoEntry: false }); } catch { st = undefined; }
+    try { st = fs.statSync(base + paths[i], { throwIfNoEntry: false }); } catch { st = undefined; }
     if (!st) continue;
     const o = i * ${FIELDS};
     out[o] = st.size; out[o + 1] = st.mtimeMs; out[o + 2] = st.nlink; out[o + 3] = st.dev; out[o + 4] = st.ino;
@@ -69,13 +69,16 @@ export class StatPool {
     }
   }
 
-  /** Stats `paths` (absolute) in one worker; read entry i with readStat. */
-  statRaw(paths: string[]): Promise<Float64Array> {
+  /**
+   * Stats `base + paths[i]` in one worker; read entry i with readStat. The walk sends root-relative paths it
+   * keeps anyway: absolute ones would be a second string per file for its garbage collector.
+   */
+  statRaw(base: string, paths: string[]): Promise<Float64Array> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     return new Promise<Float64Array>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.workers[id % this.workers.length]!.postMessage({ id, paths });
+      this.workers[id % this.workers.length]!.postMessage({ id, base, paths });
     });
   }
 
