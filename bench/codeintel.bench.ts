@@ -1,5 +1,5 @@
 // Code intelligence benchmarks (numbers and ratios only: the machine is shared and noisy).
-//   node --import tsx bench/codeintel.bench.ts [DIR]        (BENCH_ONLY=outline|index|rss runs one part)
+//   node --import tsx bench/codeintel.bench.ts [DIR]        (BENCH_ONLY=outline|index|large|reads|rss runs one part)
 // DIR defaults to the tree made by bench/setup-tree.mjs (~/.cache/rlm-bench/tree/node_modules) when it
 // exists, else this repository's node_modules.
 //  1. outline throughput on 1,000 TypeScript files: cold (empty cache), warm in memory, warm from the disk
