@@ -8,6 +8,7 @@
 import type { RunStartEvent, TrajectoryEvent } from './events';
 import { RunAccountBuilder, formatTokens } from './runAccount';
 import { formatBytes } from './units';
+import { EVIDENCE_KINDS } from './sandbox/evidenceKinds';
 
 export interface ProgressStep {
   text: string;
@@ -94,8 +95,8 @@ export class ProgressSteps {
       case 'outline':
         return { text: `outline ${e.path}`, depth };
       default: {
-        // grep / definition / reference: one event per hit; one step per search, counting up.
-        const name = e.kind === 'grep' ? 'grep' : e.kind === 'definition' ? 'definitions' : 'references';
+        // grep / definitions / symbols / references: one event per hit; one step per search, counting up.
+        const name = EVIDENCE_KINDS[e.kind].helper;
         const key = `${e.kind}:${e.parentId ?? ''}:${e.query ?? ''}`;
         const n = (this.hits.get(key) ?? 0) + 1;
         this.hits.set(key, n);

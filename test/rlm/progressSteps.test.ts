@@ -38,6 +38,15 @@ test('the index line, grep hits counted per search, reads with their range', () 
   assert.equal(steps.next({ ...base, id: 'r', type: 'evidence', kind: 'read', runId: 'r0', parentId: 'c2', path: 'lib/app.js', line: 40, endLine: 90 })!.text, 'read lib/app.js:40-90');
 });
 
+test('each search step is named by the helper the model called', () => {
+  const steps = new ProgressSteps();
+  const hit = (kind: 'definition' | 'symbol' | 'reference', query: string) =>
+    steps.next({ ...base, id: Math.random().toString(), type: 'evidence', kind, runId: 'r0', parentId: 'c1', path: 'a.ts', line: 1, query })!.text;
+  assert.equal(hit('definition', 'createElement'), 'definitions "createElement" → 1 hit');
+  assert.equal(hit('symbol', 'create'), 'symbols "create" → 1 hit');
+  assert.equal(hit('reference', 'createElement'), 'references "createElement" → 1 hit');
+});
+
 test('llm_batch counts its own calls, also when two batches interleave; a single llm_query is named with its prompt', () => {
   const steps = new ProgressSteps();
   const a = { id: 'b1', size: 32 };

@@ -133,6 +133,7 @@ describe('the sandbox API and notebook semantics', () => {
         'const outline = await context.outline("src/math.js")',
         'const defs = await context.definitions("twice")',
         'const refs = await context.references("add")',
+        'await context.symbols("twi")',
         'print(outline.map(s => s.name + "@" + s.line).join(" "))',
         'print(defs[0].path + ":" + defs[0].line, Array.isArray(refs), refs.total)',
         'print(refs)',
@@ -146,6 +147,7 @@ describe('the sandbox API and notebook semantics', () => {
     assert.deepEqual(evidence.find((e) => e.kind === 'outline'), { kind: 'outline', path: 'src/math.js', line: 1, endLine: 7 });
     assert.deepEqual(evidence.find((e) => e.kind === 'definition'), { kind: 'definition', path: 'src/math.js', line: 5, endLine: 7, query: 'twice' });
     assert.ok(evidence.some((e) => e.kind === 'reference' && e.line === 6));
+    assert.deepEqual(evidence.find((e) => e.kind === 'symbol'), { kind: 'symbol', path: 'src/math.js', line: 5, endLine: 7, query: 'twi' });
   });
 
   test('calls still running when a block ends are cancelled, with a note saying so', async () => {

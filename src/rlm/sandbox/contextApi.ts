@@ -135,7 +135,7 @@ export const CONTEXT_API = {
     },
     doc: 'symbols matching a partial name (prefix, substring, camelCase initials), best first',
     returns: '[{path, line, endLine, kind, name, container?}]',
-    evidence: ([query], defs) => located('definition', query, defs),
+    evidence: ([query], defs) => located('symbol', query, defs),
   },
   enclosing: {
     params: [
