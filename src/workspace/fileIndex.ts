@@ -13,7 +13,7 @@ import { IgnoreMatcher, loadDirRules, loadParentRules, makeIgnoreConfig, type Di
 import { isSecretPath } from './secrets';
 import { isBinaryExtension, looksBinary } from './binaryDetection';
 import { detectLanguage, languageFromName } from './language';
-import { isInside } from './pathSafety';
+import { isInside, realPath } from './pathSafety';
 import { readStat, StatPool, statWorkerCount, type FileStat } from './statPool';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -76,7 +76,7 @@ export function rootRules(rootPath: string, opts: IndexOptions): RootRules | nul
   const rootAbs = path.resolve(rootPath);
   let rootReal: string;
   try {
-    rootReal = fs.realpathSync(rootAbs);
+    rootReal = realPath(rootAbs);
     if (!fs.statSync(rootReal).isDirectory()) return null;
   } catch {
     return null;
@@ -266,7 +266,7 @@ export async function indexRoot(
       let targetStat: fs.Stats | undefined;
       if (e.isSymbolicLink()) {
         try {
-          target = fs.realpathSync(`${job.abs}${path.sep}${name}`);
+          target = realPath(`${job.abs}${path.sep}${name}`);
           targetStat = fs.statSync(target);
         } catch {
           stats.unreadable++; // dangling link, or a loop the OS refused (ELOOP)

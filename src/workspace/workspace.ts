@@ -28,7 +28,7 @@ import {
   type IndexStats,
 } from './fileIndex';
 import { IgnoreMatcher, explainIgnored, makeIgnoreConfig, type DirRules } from './ignoreRules';
-import { isInside, isUnder, normalizeWorkspacePath } from './pathSafety';
+import { isInside, isUnder, normalizeWorkspacePath, realPath } from './pathSafety';
 import { isSecretPath, secretExcludedMessage } from './secrets';
 import { hasBinaryExtension } from './binaryDetection';
 import { detectLanguage } from './language';
@@ -642,17 +642,13 @@ function sliceCached(p: string, t: CachedText, opts: ReadOptions): ReadResult {
   return { path: p, text: sliceText(t, start, end), startLine: start, endLine: end, totalLines: total };
 }
 
-/**
- * realpath of `abs`, or of its longest existing ancestor joined with the rest (for paths not yet there).
- * The native realpath is one call, where node's JS one lstats each folder on the way: half the cost, and it
- * runs on every read, stat and outline.
- */
+/** realpath of `abs`, or of its longest existing ancestor joined with the rest (for paths not yet there). */
 function realPathOfLongestExisting(abs: string): string {
   let cur = abs;
   const rest: string[] = [];
   for (;;) {
     try {
-      return path.join(fs.realpathSync.native(cur), ...rest);
+      return path.join(realPath(cur), ...rest);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ELOOP') throw new WorkspaceError(`${abs}: symbolic link loop.`);
