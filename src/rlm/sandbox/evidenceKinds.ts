@@ -1,6 +1,7 @@
 // The kinds of evidence a context helper can produce (a file range read, a grep hit, ...), with the codicon the
-// panels show for each and the helper that produces it (progress lines name it). Declared once here: the context API table (contextApi.ts) names a kind per helper, the
-// trajectory panel takes its icons from this table. No imports, so the browser bundle can use it as is.
+// panels show for each and the helper that produces it (progress lines name it). Declared once here: the context
+// API table (contextApi.ts) names a kind per helper, the trajectory panel takes its icons from this table and the
+// progress lines their names. No imports, so the browser bundle can use it as is.
 
 export const EVIDENCE_KINDS = {
   read: { icon: 'file', helper: 'read', doc: 'a range of a file that was read' },
