@@ -81,6 +81,17 @@ test('the forced last turn after the turn limit is named so, not "turn 2/1"', as
   });
 });
 
+test('an OpenAI address without its scheme gets one line saying to write it in full, before any request', async () => {
+  for (const address of ['localhost:8000/v1', '127.0.0.1:8000/v1', '/v1']) {
+    const r = await runCli(['ask', '--dir', dir, 'q'], openai(address));
+    assert.equal(r.code, 1, address);
+    assert.equal(
+      r.stderr.trim(),
+      `rlm: the OpenAI-compatible server address "${address}" is not an http(s) URL — write it in full, e.g. http://localhost:8000/v1 (OPENAI_BASE_URL, or --base-url, or rlm.openai.baseUrl in VS Code)`,
+    );
+  }
+});
+
 test('a model error is printed once', async () => {
   await withServer(() => ({ status: 400, text: 'model scripted-root does not support this request' }), async (server) => {
     const r = await runCli(['ask', '--model', ROOT_MODEL, '--dir', dir, 'q'], openai(server.openaiBaseUrl));

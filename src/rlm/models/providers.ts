@@ -76,6 +76,24 @@ function unreachable(spec: ProviderSpec, err: unknown, baseUrl: string): ModelEr
   return new ModelError(`no model answered at ${displayUrl(baseUrl)} (${spec.label}${reason}) — ${spec.unreachableHint(baseUrl)}`, kind, err instanceof ModelError ? err.status : undefined);
 }
 
+/**
+ * An OpenAI-compatible address without its scheme ("localhost:8000/v1") fails as "fetch failed" or as a bad
+ * response, which points nowhere: say what is wrong before trying.
+ */
+function notAnHttpUrl(baseUrl: string): ModelError | undefined {
+  let protocol = '';
+  try {
+    protocol = new URL(baseUrl).protocol;
+  } catch {
+    // not a URL at all ("/v1", "127.0.0.1:8000/v1")
+  }
+  if (protocol === 'http:' || protocol === 'https:') return undefined;
+  return new ModelError(
+    `the OpenAI-compatible server address ${JSON.stringify(baseUrl)} is not an http(s) URL — write it in full, e.g. http://localhost:8000/v1 (OPENAI_BASE_URL, or --base-url, or rlm.openai.baseUrl in VS Code)`,
+    'bad_request',
+  );
+}
+
 const openai: ProviderSpec = {
   id: 'openai',
   label: 'OpenAI-compatible server',
@@ -85,6 +103,8 @@ const openai: ProviderSpec = {
   baseUrlFromEnv: (env) => env.OPENAI_BASE_URL?.trim() || undefined,
   create: (options) => new OpenAIClient(options),
   async probe(client, signal) {
+    const badAddress = notAnHttpUrl(client.baseUrl);
+    if (badAddress) throw badAddress;
     try {
       await client.listModels(signal);
     } catch (err) {
