@@ -97,9 +97,8 @@ export class CodeIntelligence {
   private lastValidated = 0;
   private built = false;
   private progress: IndexProgress = { files: 0, done: 0, parsed: 0, failed: 0, durationMs: 0, complete: false };
-  private entries: Map<string, FileEntry> | undefined;
+  private fileIndex: { list: FileEntry[]; position: Map<string, number> } | undefined;
   private codeFiles: FileEntry[] | undefined;
-  private order: Map<string, number> | undefined;
 
   constructor(
     private readonly host: CodeHost,
@@ -406,14 +405,24 @@ export class CodeIntelligence {
     return { items: this.collect(done, this.definitionMatcher(query, member)), complete };
   }
 
-  private indexOrder(): Map<string, number> {
-    return (this.order ??= new Map(this.host.files().map((f, i) => [f.path, i])));
+  /** The host's files in index order, and each path's position: one map gives sizes, language ids and order. */
+  private indexedFiles(): { list: FileEntry[]; position: Map<string, number> } {
+    if (!this.fileIndex) {
+      const list = this.host.files();
+      this.fileIndex = { list, position: new Map(list.map((f, i) => [f.path, i])) };
+    }
+    return this.fileIndex;
   }
 
-  /** The file index's entry of a path (one map for sizes and language ids). */
+  private indexOrder(): Map<string, number> {
+    return this.indexedFiles().position;
+  }
+
+  /** The file index's entry of a path. */
   private entry(path: string): FileEntry | undefined {
-    this.entries ??= new Map(this.host.files().map((f) => [f.path, f]));
-    return this.entries.get(path);
+    const { list, position } = this.indexedFiles();
+    const i = position.get(path);
+    return i === undefined ? undefined : list[i];
   }
 
   private sizeOf(path: string): number {
@@ -426,7 +435,7 @@ export class CodeIntelligence {
   }
 
   private codeFileList(): FileEntry[] {
-    return (this.codeFiles ??= this.host.files().filter((f) => !this.overIndexCap(f.path) && this.languageOf(f.path)));
+    return (this.codeFiles ??= this.indexedFiles().list.filter((f) => !this.overIndexCap(f.path) && this.languageOf(f.path)));
   }
 
   private async statAll(paths: string[]): Promise<((FileStamp & { persist: boolean }) | null)[]> {

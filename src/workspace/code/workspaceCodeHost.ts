@@ -26,13 +26,11 @@ export function workspaceCodeHost(workspace: Workspace): CodeHost {
       // the Workspace skips bad virtual paths too
     }
   }
-  let indexed: Set<string> | undefined;
-  const isIndexed = (p: string) => (indexed ??= new Set(workspace.files().map((f) => f.path))).has(p);
 
   /** Disk path of an allowed file; files outside the index get the Workspace's own explanation from read(). */
   const diskPath = async (p: string): Promise<string> => {
     const norm = normalizeWorkspacePath(p);
-    if (!isIndexed(norm)) await workspace.read(norm, { start: 1, end: 1 });
+    if (!workspace.fileAt(norm)) await workspace.read(norm, { start: 1, end: 1 });
     return workspace.resolvePath(norm);
   };
 
